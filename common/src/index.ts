@@ -1,0 +1,27 @@
+export {
+  errorCatalogue,
+  SiftError,
+  ConfigError,
+  ValidationError,
+  NotFoundError,
+  ConflictError,
+  UpstreamError,
+  isSiftError,
+} from './errors';
+export type { ErrorCode, SiftErrorOptions } from './errors';
+export { loadConfig } from './config';
+export type { EnvField, EnvMap, JSONSchemaType } from './config';
+export { createLogger } from './logger';
+export type { Logger } from './logger';
+export { createMetricsRegistry } from './metrics';
+export { listen } from './http-server';
+export type { RunningServer } from './http-server';
+export { GOOD_TOPIC, BAD_TOPIC, goodEventHeaders, indexName } from './contracts/topics';
+export type { Verdict } from './contracts/topics';
+export type {
+  BadEvent,
+  BadEventKind,
+  BadEventSource,
+  BadEventStage,
+  ValidationIssue,
+} from './contracts/bad-event';

@@ -1,0 +1,11 @@
+export { buildRegistryApp } from './app';
+export type { RegistryDeps } from './app';
+export { loadRegistryConfig } from './config';
+export type { RegistryConfig } from './config';
+export { startRegistry } from './main';
+export { SchemaRegistry, parseVersion } from './domain/schema-registry';
+export type { SchemaById, SchemaInput, SubjectVersion } from './domain/schema-registry';
+export type { SchemaRecord, SchemaStore } from './ports';
+export { FileSchemaStore } from './adapters/file/file-schema-store';
+export { MemorySchemaStore } from './adapters/memory/memory-schema-store';
+export { CONFLUENT_JSON } from './adapters/http/registry-router';
