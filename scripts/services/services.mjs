@@ -418,7 +418,9 @@ const KAFKA_LOG = path.join(LOG_DIR, 'kafka.log');
 
 async function kafkaFetch() {
   if (await exists(KAFKA_LIBS_MARKER)) return;
-  log(`kafka: fetching jars for Kafka ${KAFKA_VERSION} from Maven Central…`);
+  log(
+    `kafka: fetching jars for Kafka ${KAFKA_VERSION} from Maven Central (via mvn, cached in ~/.m2)…`,
+  );
   const t0 = Date.now();
   await fsp.rm(KAFKA_LIBS, { recursive: true, force: true });
   await mkdirp(KAFKA_LIBS);

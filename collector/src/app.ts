@@ -1,0 +1,49 @@
+import express from 'express';
+import { createMetricsRegistry } from '@sift/common';
+import type { Logger } from '@sift/common';
+import type { EventLog } from '@sift/event-log';
+import { ValidatorCache } from '@sift/validator';
+import { collectorRouter } from './adapters/http/collector-router';
+import type { CollectorConfig } from './config';
+import { EventProcessor } from './domain/event-processor';
+import type { SchemaSource } from './ports';
+
+/** What the collector app needs from outside. */
+export interface CollectorDeps {
+  schemas: SchemaSource;
+  log: EventLog;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** The collector: an express app, not yet listening. */
+export function buildCollectorApp(
+  config: Pick<CollectorConfig, 'maxBodyBytes'>,
+  deps: CollectorDeps,
+): express.Express {
+  const metrics = createMetricsRegistry('collector');
+  const processor = new EventProcessor({
+    schemas: deps.schemas,
+    validators: new ValidatorCache(),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+  app.use(
+    collectorRouter({
+      processor,
+      log: deps.log,
+      logger: deps.logger,
+      metrics,
+      maxBodyBytes: config.maxBodyBytes,
+    }),
+  );
+  return app;
+}

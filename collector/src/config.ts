@@ -1,0 +1,53 @@
+import { loadConfig } from '@sift/common';
+import type { EnvMap, JSONSchemaType } from '@sift/common';
+
+/** The collector's settings, from `SIFT_*` variables. */
+export interface CollectorConfig {
+  /** TCP port; default 8080. */
+  port: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host: string;
+  /** Registry base URL; default http://127.0.0.1:8081. */
+  registryUrl: string;
+  /** Kafka bootstrap brokers, comma-separated. */
+  kafkaBrokers: string[];
+  /** Largest request body accepted, bytes; default 1 MiB. */
+  maxBodyBytes: number;
+  /** How long a `latest` schema answer is reused, ms; default 30000. */
+  schemaCacheMs: number;
+}
+
+const schema: JSONSchemaType<CollectorConfig> = {
+  type: 'object',
+  properties: {
+    port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    registryUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8081' },
+    kafkaBrokers: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[^:]+:\\d+$' },
+      minItems: 1,
+      default: ['127.0.0.1:9092'],
+    },
+    maxBodyBytes: { type: 'integer', minimum: 1024, default: 1048576 },
+    schemaCacheMs: { type: 'integer', minimum: 0, default: 30000 },
+  },
+  required: ['port', 'host', 'registryUrl', 'kafkaBrokers', 'maxBodyBytes', 'schemaCacheMs'],
+  additionalProperties: false,
+};
+
+const fields: EnvMap<CollectorConfig> = {
+  port: { env: 'SIFT_COLLECTOR_PORT', type: 'integer' },
+  host: { env: 'SIFT_COLLECTOR_HOST', type: 'string' },
+  registryUrl: { env: 'SIFT_REGISTRY_URL', type: 'string' },
+  kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
+  maxBodyBytes: { env: 'SIFT_COLLECTOR_MAX_BODY_BYTES', type: 'integer' },
+  schemaCacheMs: { env: 'SIFT_COLLECTOR_SCHEMA_CACHE_MS', type: 'integer' },
+};
+
+/** Reads the collector's config from the environment; throws one error naming every bad variable. */
+export function loadCollectorConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<CollectorConfig> {
+  return loadConfig(schema, fields, env);
+}

@@ -1,0 +1,10 @@
+export { buildCollectorApp } from './app';
+export type { CollectorDeps } from './app';
+export { loadCollectorConfig } from './config';
+export type { CollectorConfig } from './config';
+export { startCollector } from './main';
+export { EventProcessor } from './domain/event-processor';
+export type { Collected, EventVerdict, RequestSource } from './domain/event-processor';
+export { anonymizeIp } from './domain/anonymize-ip';
+export type { ResolvedSchema, SchemaMiss, SchemaSource } from './ports';
+export { RegistrySchemaSource } from './adapters/registry/registry-schema-source';

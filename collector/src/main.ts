@@ -1,0 +1,33 @@
+import { BAD_TOPIC, createLogger, GOOD_TOPIC, listen } from '@sift/common';
+import type { Logger, RunningServer } from '@sift/common';
+import { KafkaEventLog } from '@sift/event-log';
+import { RegistryClient } from '@sift/registry-client';
+import { RegistrySchemaSource } from './adapters/registry/registry-schema-source';
+import { buildCollectorApp } from './app';
+import type { CollectorConfig } from './config';
+
+/** Starts the collector on Kafka and the registry; `close()` stops the server, then the producer. */
+export async function startCollector(
+  config: Readonly<CollectorConfig>,
+  logger: Logger = createLogger('collector'),
+): Promise<RunningServer> {
+  const log = new KafkaEventLog({
+    brokers: config.kafkaBrokers,
+    clientId: 'sift-collector',
+    logger,
+  });
+  await log.ensureTopics([GOOD_TOPIC, BAD_TOPIC]);
+  const schemas = new RegistrySchemaSource(
+    new RegistryClient({ url: config.registryUrl, latestTtlMs: config.schemaCacheMs }),
+  );
+  const app = buildCollectorApp(config, { schemas, log, logger });
+  const running = await listen(app, config.port, config.host);
+  logger.info({ url: running.url, brokers: config.kafkaBrokers }, 'collector listening');
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await log.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** The exact schema an event is checked against. */
+export interface ResolvedSchema {
+  id: number;
+  version: number;
+  schemaType: string;
+  schema: string;
+}
+
+/** Why a schema could not be found for an event. */
+export type SchemaMiss = 'unknown_event' | 'unknown_version';
+
+/**
+ * Finds the registered schema of an event type (registry subject) at a version, or at its
+ * latest. Answers a miss when the registry has no such subject or version; throws
+ * (retriable) when the registry cannot be asked.
+ */
+export interface SchemaSource {
+  resolve(eventType: string, version: number | undefined): Promise<ResolvedSchema | SchemaMiss>;
+}

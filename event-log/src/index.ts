@@ -1,0 +1,4 @@
+export type { ConsumedRecord, ConsumeOptions, EventLog, LogRecord, Subscription } from './ports';
+export { KafkaEventLog } from './adapters/kafka/kafka-event-log';
+export type { KafkaEventLogOptions } from './adapters/kafka/kafka-event-log';
+export { MemoryEventLog } from './adapters/memory/memory-event-log';

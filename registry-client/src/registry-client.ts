@@ -1,0 +1,180 @@
+import { NotFoundError, SiftError, UpstreamError, ValidationError } from '@sift/common';
+import type { ErrorCode } from '@sift/common';
+
+/** A schema by id, as the registry answers. */
+export interface RegistrySchema {
+  schema: string;
+  /** `AVRO` when the registry left the type out, as Confluent does. */
+  schemaType: string;
+}
+
+/** A version of a subject, as the registry answers. */
+export interface RegistryVersion extends RegistrySchema {
+  subject: string;
+  version: number;
+  id: number;
+}
+
+/** How to reach and cache a registry. */
+export interface RegistryClientOptions {
+  /** Base URL, e.g. `http://127.0.0.1:8081`. */
+  url: string;
+  /** Per-request timeout, ms; default 5000. */
+  timeoutMs?: number;
+  /** How long a `latest` answer is reused before asking again, ms; default 30000. */
+  latestTtlMs?: number;
+}
+
+const notFoundCodes: Record<number, ErrorCode> = {
+  40401: 'SIFT_REGISTRY_SUBJECT_NOT_FOUND',
+  40402: 'SIFT_REGISTRY_VERSION_NOT_FOUND',
+  40403: 'SIFT_REGISTRY_SCHEMA_NOT_FOUND',
+};
+
+/**
+ * Talks to any Confluent-compatible registry. Schemas by id and numbered versions never
+ * change, so they are cached for good; `latest` is cached for `latestTtlMs` and the cached
+ * answer keeps serving while the registry is unreachable.
+ */
+export class RegistryClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly latestTtlMs: number;
+  private readonly byId = new Map<number, Promise<RegistrySchema>>();
+  private readonly byVersion = new Map<string, Promise<RegistryVersion>>();
+  private readonly latest = new Map<string, { value: RegistryVersion; fetchedAt: number }>();
+
+  constructor(options: RegistryClientOptions) {
+    this.baseUrl = options.url.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.latestTtlMs = options.latestTtlMs ?? 30_000;
+  }
+
+  /** The schema with a global id. */
+  schemaById(id: number): Promise<RegistrySchema> {
+    return remember(this.byId, id, async () => {
+      const body = await this.request<{ schema: string; schemaType?: string }>(
+        'GET',
+        `/schemas/ids/${id}`,
+      );
+      return { schema: body.schema, schemaType: body.schemaType ?? 'AVRO' };
+    });
+  }
+
+  /** A numbered version of a subject, or its latest. */
+  async version(subject: string, version: number | 'latest'): Promise<RegistryVersion> {
+    if (version !== 'latest') {
+      return remember(this.byVersion, `${subject}\u0000${version}`, () =>
+        this.fetchVersion(subject, version),
+      );
+    }
+    const cached = this.latest.get(subject);
+    if (cached && Date.now() - cached.fetchedAt < this.latestTtlMs) return cached.value;
+    try {
+      const value = await this.fetchVersion(subject, 'latest');
+      this.latest.set(subject, { value, fetchedAt: Date.now() });
+      return value;
+    } catch (error) {
+      if (cached && error instanceof UpstreamError) return cached.value;
+      throw error;
+    }
+  }
+
+  /** Registers a schema under a subject and returns its id and version. */
+  async register(
+    subject: string,
+    schema: string,
+    schemaType = 'AVRO',
+  ): Promise<{ id: number; version?: number }> {
+    const body = schemaType === 'AVRO' ? { schema } : { schema, schemaType };
+    const answer = await this.request<{ id: number; version?: number }>(
+      'POST',
+      `/subjects/${encodeURIComponent(subject)}/versions`,
+      body,
+    );
+    this.latest.delete(subject);
+    return answer;
+  }
+
+  private async fetchVersion(
+    subject: string,
+    version: number | 'latest',
+  ): Promise<RegistryVersion> {
+    const body = await this.request<RegistryVersion & { schemaType?: string }>(
+      'GET',
+      `/subjects/${encodeURIComponent(subject)}/versions/${version}`,
+    );
+    return { ...body, schemaType: body.schemaType ?? 'AVRO' };
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          accept: 'application/vnd.schemaregistry.v1+json, application/json',
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/vnd.schemaregistry.v1+json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new UpstreamError(
+        'SIFT_REGISTRY_UNREACHABLE',
+        `Registry at ${this.baseUrl} did not answer ${method} ${path}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch (error) {
+      throw new UpstreamError(
+        'SIFT_REGISTRY_UNREACHABLE',
+        `Registry answered ${method} ${path} with non-JSON`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (response.ok) return parsed as T;
+    const { error_code: errorCode, message } = (parsed ?? {}) as {
+      error_code?: number;
+      message?: string;
+    };
+    const details = { status: response.status, errorCode, path };
+    const text404 = message ?? `${method} ${path} answered ${response.status}`;
+    const notFound = errorCode === undefined ? undefined : notFoundCodes[errorCode];
+    if (notFound) throw new NotFoundError(notFound, text404, { details });
+    if (response.status === 422 || response.status === 409 || response.status === 400) {
+      throw new ValidationError(
+        errorCode === 42202 ? 'SIFT_REGISTRY_VERSION_INVALID' : 'SIFT_SCHEMA_INVALID',
+        text404,
+        {
+          details,
+        },
+      );
+    }
+    if (response.status >= 500 || response.status === 429) {
+      throw new UpstreamError('SIFT_REGISTRY_UNREACHABLE', text404, { details });
+    }
+    throw new SiftError('SIFT_INTERNAL', text404, { details });
+  }
+}
+
+/** Caches a lookup's promise; a failed lookup is forgotten so the next call tries again. */
+function remember<K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
+  let found = cache.get(key);
+  if (!found) {
+    found = load();
+    cache.set(key, found);
+    found.catch(() => cache.delete(key));
+  }
+  return found;
+}
