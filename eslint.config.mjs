@@ -13,7 +13,6 @@ const ioModules = [
   'node:fs',
   'node:fs/promises',
   'node:http',
-  'node:net',
   'node:child_process',
   'better-sqlite3',
 ];
@@ -51,10 +50,14 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ioModules.map((name) => ({
-            name,
-            message: 'The domain does no I/O: use a port.',
-          })),
+          paths: [
+            ...ioModules.map((name) => ({ name, message: 'The domain does no I/O: use a port.' })),
+            {
+              name: 'node:net',
+              importNames: ['connect', 'createConnection', 'createServer', 'Socket', 'Server'],
+              message: 'The domain does no I/O: use a port.',
+            },
+          ],
           patterns: [{ group: ['**/adapters/**'], message: 'The domain may not import adapters.' }],
         },
       ],

@@ -54,14 +54,12 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') {
-      res
-        .status(413)
-        .json({
-          error: {
-            code: 'SIFT_REQUEST_TOO_LARGE',
-            message: `The body is larger than ${maxBodyBytes} bytes`,
-          },
-        });
+      res.status(413).json({
+        error: {
+          code: 'SIFT_REQUEST_TOO_LARGE',
+          message: `The body is larger than ${maxBodyBytes} bytes`,
+        },
+      });
       return;
     }
     if (isSiftError(error) && error.retriable) {
@@ -73,14 +71,12 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
       return;
     }
     logger.error({ err: error, path: req.path }, 'collector request failed');
-    res
-      .status(500)
-      .json({
-        error: {
-          code: 'SIFT_INTERNAL',
-          message: 'Internal error; the collector log has the cause',
-        },
-      });
+    res.status(500).json({
+      error: {
+        code: 'SIFT_INTERNAL',
+        message: 'Internal error; the collector log has the cause',
+      },
+    });
   });
   return router;
 }

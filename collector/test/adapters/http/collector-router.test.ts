@@ -171,7 +171,7 @@ describe('POST /v1/events', () => {
       .post('/v1/events')
       .set('Content-Type', 'application/json')
       .set('Content-Encoding', 'gzip')
-      .serialize((bytes: Buffer) => bytes)
+      .serialize(((bytes: Buffer) => bytes) as unknown as (body: unknown) => string)
       .send(gzipSync(body))
       .expect(200);
     expect(log.records(GOOD_TOPIC)).toHaveLength(2);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createLogger } from '@sift/common';
 import { buildRegistryApp, FileSchemaStore, MemorySchemaStore } from '@sift/registry';
+import type { SchemaStore } from '@sift/registry';
 
 const logger = createLogger('registry-test', 'silent');
 const avro = JSON.stringify({
@@ -17,7 +18,7 @@ const json = JSON.stringify({
   required: ['q'],
 });
 
-async function app(store = new MemorySchemaStore()) {
+async function app(store: SchemaStore = new MemorySchemaStore()) {
   return (await buildRegistryApp({ maxBodyBytes: 1 << 20 }, { store, logger })).app;
 }
 
