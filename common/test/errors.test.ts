@@ -4,7 +4,7 @@ import { errorCatalogue, NotFoundError, SiftError, UpstreamError } from '@sift/c
 
 function documentedCodes(): string[] {
   const doc = readFileSync(join(__dirname, '../../docs/errors.md'), 'utf8');
-  return [...doc.matchAll(/^\| `(SIFT_[A-Z_]+)` \|/gm)].map((match) => match[1] as string);
+  return [...doc.matchAll(/^\|\s*`(SIFT_[A-Z_]+)`\s*\|/gm)].map((match) => match[1] as string);
 }
 
 describe('error catalogue', () => {
