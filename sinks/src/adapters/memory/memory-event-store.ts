@@ -1,0 +1,24 @@
+import type { EventStore, IndexOutcome, IndexRequest } from '../../ports';
+
+/** Documents by index and `_id`, in memory: for unit tests. */
+export class MemoryEventStore implements EventStore {
+  readonly indices = new Map<string, Map<string, Record<string, unknown>>>();
+  /** Decides each document's fate; by default every document is indexed. */
+  outcome: (request: IndexRequest) => IndexOutcome = () => ({ status: 'indexed' });
+
+  async prepare(): Promise<void> {}
+
+  async index(requests: IndexRequest[]): Promise<IndexOutcome[]> {
+    return requests.map((request) => {
+      const outcome = this.outcome(request);
+      if (outcome.status === 'indexed') {
+        const docs = this.indices.get(request.index) ?? new Map<string, Record<string, unknown>>();
+        docs.set(request.id, request.document);
+        this.indices.set(request.index, docs);
+      }
+      return outcome;
+    });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,59 @@
+import { loadConfig } from '@sift/common';
+import type { EnvMap, JSONSchemaType, Verdict } from '@sift/common';
+
+/** A sink's settings, from `SIFT_*` variables. */
+export interface SinkConfig {
+  /** Which events this sink indexes: `good` or `bad`. */
+  kind: Verdict;
+  kafkaBrokers: string[];
+  /** Elasticsearch base URL; default http://127.0.0.1:9200. */
+  elasticsearchUrl: string;
+  /** Registry base URL, to decode good events; default http://127.0.0.1:8081. */
+  registryUrl: string;
+  /** Kafka consumer group; default `sift-sink-<kind>`. */
+  groupId?: string;
+  /** Port of /healthz and /metrics; default 8083 (good) or 8084 (bad). */
+  port?: number;
+  host: string;
+  /** Most documents in one bulk request; default 500. */
+  maxBatch: number;
+}
+
+const schema: JSONSchemaType<SinkConfig> = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['good', 'bad'], default: 'good' },
+    kafkaBrokers: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[^:]+:\\d+$' },
+      minItems: 1,
+      default: ['127.0.0.1:9092'],
+    },
+    elasticsearchUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:9200' },
+    registryUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8081' },
+    groupId: { type: 'string', minLength: 1, nullable: true },
+    port: { type: 'integer', minimum: 0, maximum: 65535, nullable: true },
+    host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    maxBatch: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
+  },
+  required: ['kind', 'kafkaBrokers', 'elasticsearchUrl', 'registryUrl', 'host', 'maxBatch'],
+  additionalProperties: false,
+};
+
+const fields: EnvMap<SinkConfig> = {
+  kind: { env: 'SIFT_SINK_KIND', type: 'string' },
+  kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
+  elasticsearchUrl: { env: 'SIFT_ELASTICSEARCH_URL', type: 'string' },
+  registryUrl: { env: 'SIFT_REGISTRY_URL', type: 'string' },
+  groupId: { env: 'SIFT_SINK_GROUP_ID', type: 'string' },
+  port: { env: 'SIFT_SINK_PORT', type: 'integer' },
+  host: { env: 'SIFT_SINK_HOST', type: 'string' },
+  maxBatch: { env: 'SIFT_SINK_MAX_BATCH', type: 'integer' },
+};
+
+/** Reads a sink's config from the environment; throws one error naming every bad variable. */
+export function loadSinkConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<SinkConfig> {
+  return loadConfig(schema, fields, env);
+}

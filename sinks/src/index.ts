@@ -1,0 +1,12 @@
+export { buildSinkApp } from './app';
+export type { SinkApp, SinkAppDeps } from './app';
+export { loadSinkConfig } from './config';
+export type { SinkConfig } from './config';
+export { startSink } from './main';
+export { Sink } from './domain/sink';
+export type { BatchResult, RetryPolicy, SinkDeps } from './domain/sink';
+export { badDocument, dataKey, goodDocument } from './domain/documents';
+export type { EventStore, IndexOutcome, IndexRequest, SchemaLookup } from './ports';
+export { ElasticsearchEventStore } from './adapters/elasticsearch/elasticsearch-event-store';
+export { indexTemplate } from './adapters/elasticsearch/index-templates';
+export { MemoryEventStore } from './adapters/memory/memory-event-store';

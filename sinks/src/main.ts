@@ -1,0 +1,45 @@
+import { createLogger, listen } from '@sift/common';
+import type { Logger, RunningServer } from '@sift/common';
+import { KafkaEventLog } from '@sift/event-log';
+import { RegistryClient } from '@sift/registry-client';
+import { ElasticsearchEventStore } from './adapters/elasticsearch/elasticsearch-event-store';
+import { buildSinkApp } from './app';
+import type { SinkConfig } from './config';
+
+/** Starts a sink on Kafka and Elasticsearch; `close()` stops consuming, then the clients. */
+export async function startSink(
+  config: Readonly<SinkConfig>,
+  logger: Logger = createLogger(`sink-${config.kind}`),
+): Promise<RunningServer> {
+  const log = new KafkaEventLog({
+    brokers: config.kafkaBrokers,
+    clientId: `sift-sink-${config.kind}`,
+    logger,
+  });
+  const store = new ElasticsearchEventStore({
+    url: config.elasticsearchUrl,
+    verdicts: [config.kind],
+  });
+  const sink = buildSinkApp(config, {
+    log,
+    store,
+    schemas: new RegistryClient({ url: config.registryUrl }),
+    logger,
+  });
+  await sink.start();
+  const running = await listen(
+    sink.app,
+    config.port ?? (config.kind === 'good' ? 8083 : 8084),
+    config.host,
+  );
+  logger.info({ url: running.url, elasticsearch: config.elasticsearchUrl }, 'sink started');
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await sink.stop();
+      await log.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** A document to index: where, under which `_id`, and what. */
+export interface IndexRequest {
+  index: string;
+  id: string;
+  document: Record<string, unknown>;
+}
+
+/** What the store did with one document of a bulk request. */
+export type IndexOutcome =
+  | { status: 'indexed' }
+  /** Worth sending again later: overload (429), server errors, timeouts. */
+  | { status: 'retry'; reason: string }
+  /** The store refused this document for good, e.g. a mapping conflict. */
+  | { status: 'rejected'; reason: string };
+
+/**
+ * The event store: Elasticsearch in the distributed deployment. Indexing by `_id` overwrites,
+ * so sending a document twice never duplicates it.
+ */
+export interface EventStore {
+  /** Installs what indices need before the first document (index templates). */
+  prepare(): Promise<void>;
+  /** Indexes documents in one bulk request; one outcome per request, in order. Throws when the store cannot be reached. */
+  index(requests: IndexRequest[]): Promise<IndexOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** The schema behind a schema id, for decoding good events. */
+export interface SchemaLookup {
+  schemaById(id: number): Promise<{ schemaType: string; schema: string }>;
+}
