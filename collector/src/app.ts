@@ -18,7 +18,7 @@ export interface CollectorDeps {
 
 /** The collector: an express app, not yet listening. */
 export function buildCollectorApp(
-  config: Pick<CollectorConfig, 'maxBodyBytes'>,
+  config: Pick<CollectorConfig, 'maxBodyBytes' | 'goodTopic' | 'badTopic'>,
   deps: CollectorDeps,
 ): express.Express {
   const metrics = createMetricsRegistry('collector');
@@ -43,6 +43,7 @@ export function buildCollectorApp(
       logger: deps.logger,
       metrics,
       maxBodyBytes: config.maxBodyBytes,
+      topics: { good: config.goodTopic, bad: config.badTopic },
     }),
   );
   return app;

@@ -1,4 +1,4 @@
-import { loadConfig } from '@sift/common';
+import { BAD_TOPIC, GOOD_TOPIC, loadConfig } from '@sift/common';
 import type { EnvMap, JSONSchemaType } from '@sift/common';
 
 /** The collector's settings, from `SIFT_*` variables. */
@@ -15,6 +15,10 @@ export interface CollectorConfig {
   maxBodyBytes: number;
   /** How long a `latest` schema answer is reused, ms; default 30000. */
   schemaCacheMs: number;
+  /** Topic of good events; default `sift.events.good`. */
+  goodTopic: string;
+  /** Topic of bad events; default `sift.events.bad`. */
+  badTopic: string;
 }
 
 const schema: JSONSchemaType<CollectorConfig> = {
@@ -31,8 +35,19 @@ const schema: JSONSchemaType<CollectorConfig> = {
     },
     maxBodyBytes: { type: 'integer', minimum: 1024, default: 1048576 },
     schemaCacheMs: { type: 'integer', minimum: 0, default: 30000 },
+    goodTopic: { type: 'string', minLength: 1, default: GOOD_TOPIC },
+    badTopic: { type: 'string', minLength: 1, default: BAD_TOPIC },
   },
-  required: ['port', 'host', 'registryUrl', 'kafkaBrokers', 'maxBodyBytes', 'schemaCacheMs'],
+  required: [
+    'port',
+    'host',
+    'registryUrl',
+    'kafkaBrokers',
+    'maxBodyBytes',
+    'schemaCacheMs',
+    'goodTopic',
+    'badTopic',
+  ],
   additionalProperties: false,
 };
 
@@ -43,6 +58,8 @@ const fields: EnvMap<CollectorConfig> = {
   kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
   maxBodyBytes: { env: 'SIFT_COLLECTOR_MAX_BODY_BYTES', type: 'integer' },
   schemaCacheMs: { env: 'SIFT_COLLECTOR_SCHEMA_CACHE_MS', type: 'integer' },
+  goodTopic: { env: 'SIFT_GOOD_TOPIC', type: 'string' },
+  badTopic: { env: 'SIFT_BAD_TOPIC', type: 'string' },
 };
 
 /** Reads the collector's config from the environment; throws one error naming every bad variable. */

@@ -1,4 +1,4 @@
-import { BAD_TOPIC, createLogger, GOOD_TOPIC, listen } from '@sift/common';
+import { createLogger, listen } from '@sift/common';
 import type { Logger, RunningServer } from '@sift/common';
 import { KafkaEventLog } from '@sift/event-log';
 import { RegistryClient } from '@sift/registry-client';
@@ -16,7 +16,7 @@ export async function startCollector(
     clientId: 'sift-collector',
     logger,
   });
-  await log.ensureTopics([GOOD_TOPIC, BAD_TOPIC]);
+  await log.ensureTopics([config.goodTopic, config.badTopic]);
   const schemas = new RegistrySchemaSource(
     new RegistryClient({ url: config.registryUrl, latestTtlMs: config.schemaCacheMs }),
   );

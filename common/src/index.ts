@@ -16,8 +16,15 @@ export type { Logger } from './logger';
 export { createMetricsRegistry } from './metrics';
 export { listen } from './http-server';
 export type { RunningServer } from './http-server';
-export { GOOD_TOPIC, BAD_TOPIC, goodEventHeaders, indexName } from './contracts/topics';
-export type { Verdict } from './contracts/topics';
+export {
+  GOOD_TOPIC,
+  BAD_TOPIC,
+  DEFAULT_INDEX_PREFIX,
+  defaultTopics,
+  goodEventHeaders,
+  indexName,
+} from './contracts/topics';
+export type { Topics, Verdict } from './contracts/topics';
 export type {
   BadEvent,
   BadEventKind,

@@ -1,6 +1,6 @@
 import express from 'express';
 import { Counter, Histogram } from 'prom-client';
-import { BAD_TOPIC, createMetricsRegistry, GOOD_TOPIC } from '@sift/common';
+import { createMetricsRegistry, defaultTopics } from '@sift/common';
 import type { Logger } from '@sift/common';
 import type { EventLog, Subscription } from '@sift/event-log';
 import { ValidatorCache } from '@sift/validator';
@@ -27,7 +27,7 @@ export interface SinkApp {
 
 /** Builds a sink: consumes the verdict's topic with a consumer group and indexes each batch. */
 export function buildSinkApp(
-  config: Pick<SinkConfig, 'kind' | 'groupId' | 'maxBatch'>,
+  config: Pick<SinkConfig, 'kind' | 'groupId' | 'maxBatch' | 'topic' | 'indexPrefix'>,
   deps: SinkAppDeps,
 ): SinkApp {
   const metrics = createMetricsRegistry(`sink-${config.kind}`);
@@ -54,6 +54,7 @@ export function buildSinkApp(
     store: deps.store,
     schemas: deps.schemas,
     validators: new ValidatorCache(),
+    indexPrefix: config.indexPrefix,
     logger,
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
@@ -73,7 +74,7 @@ export function buildSinkApp(
     async start() {
       await deps.store.prepare();
       subscription = await deps.log.consume({
-        topics: [config.kind === 'good' ? GOOD_TOPIC : BAD_TOPIC],
+        topics: [config.topic ?? defaultTopics[config.kind]],
         groupId: config.groupId ?? `sift-sink-${config.kind}`,
         handleBatch: async (records) => {
           for (let from = 0; from < records.length; from += config.maxBatch) {

@@ -1,4 +1,4 @@
-import { loadConfig } from '@sift/common';
+import { DEFAULT_INDEX_PREFIX, loadConfig } from '@sift/common';
 import type { EnvMap, JSONSchemaType, Verdict } from '@sift/common';
 
 /** A sink's settings, from `SIFT_*` variables. */
@@ -17,6 +17,10 @@ export interface SinkConfig {
   host: string;
   /** Most documents in one bulk request; default 500. */
   maxBatch: number;
+  /** Topic to consume; default `sift.events.<kind>`. */
+  topic?: string;
+  /** First part of index and template names; default `sift`. */
+  indexPrefix: string;
 }
 
 const schema: JSONSchemaType<SinkConfig> = {
@@ -35,8 +39,22 @@ const schema: JSONSchemaType<SinkConfig> = {
     port: { type: 'integer', minimum: 0, maximum: 65535, nullable: true },
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     maxBatch: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
+    topic: { type: 'string', minLength: 1, nullable: true },
+    indexPrefix: {
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9_-]*$',
+      default: DEFAULT_INDEX_PREFIX,
+    },
   },
-  required: ['kind', 'kafkaBrokers', 'elasticsearchUrl', 'registryUrl', 'host', 'maxBatch'],
+  required: [
+    'kind',
+    'kafkaBrokers',
+    'elasticsearchUrl',
+    'registryUrl',
+    'host',
+    'maxBatch',
+    'indexPrefix',
+  ],
   additionalProperties: false,
 };
 
@@ -49,6 +67,8 @@ const fields: EnvMap<SinkConfig> = {
   port: { env: 'SIFT_SINK_PORT', type: 'integer' },
   host: { env: 'SIFT_SINK_HOST', type: 'string' },
   maxBatch: { env: 'SIFT_SINK_MAX_BATCH', type: 'integer' },
+  topic: { env: 'SIFT_SINK_TOPIC', type: 'string' },
+  indexPrefix: { env: 'SIFT_INDEX_PREFIX', type: 'string' },
 };
 
 /** Reads a sink's config from the environment; throws one error naming every bad variable. */

@@ -19,6 +19,7 @@ export async function startSink(
   const store = new ElasticsearchEventStore({
     url: config.elasticsearchUrl,
     verdicts: [config.kind],
+    indexPrefix: config.indexPrefix,
   });
   const sink = buildSinkApp(config, {
     log,

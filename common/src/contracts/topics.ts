@@ -26,10 +26,22 @@ export const goodEventHeaders = {
   sessionId: 'sift-session-id',
 } as const;
 
-/** The Elasticsearch index (one per UTC day) that holds events of a verdict. */
-export function indexName(verdict: Verdict, at: Date): string {
+/** The topics events flow through; tests and side-by-side deployments may rename them. */
+export interface Topics {
+  good: string;
+  bad: string;
+}
+
+/** The topic names of the contract. */
+export const defaultTopics: Readonly<Topics> = Object.freeze({ good: GOOD_TOPIC, bad: BAD_TOPIC });
+
+/** First part of every index name; `sift` unless a deployment or test sets its own. */
+export const DEFAULT_INDEX_PREFIX = 'sift';
+
+/** The Elasticsearch index (one per UTC day) that holds events of a verdict: `sift-good-2026.11.23`. */
+export function indexName(verdict: Verdict, at: Date, prefix = DEFAULT_INDEX_PREFIX): string {
   const yyyy = at.getUTCFullYear();
   const mm = String(at.getUTCMonth() + 1).padStart(2, '0');
   const dd = String(at.getUTCDate()).padStart(2, '0');
-  return `sift-${verdict}-${yyyy}.${mm}.${dd}`;
+  return `${prefix}-${verdict}-${yyyy}.${mm}.${dd}`;
 }

@@ -16,6 +16,7 @@ function defined(entries: Record<string, unknown>): Record<string, unknown> {
 export function goodDocument(
   headers: Record<string, string>,
   data: unknown,
+  prefix?: string,
 ): { index: string; id: string; document: Record<string, unknown> } {
   const h = (name: keyof typeof goodEventHeaders) => headers[goodEventHeaders[name]];
   const id = h('eventId') ?? '';
@@ -44,11 +45,14 @@ export function goodDocument(
     session: h('sessionId') ? { id: h('sessionId') } : undefined,
     data: { [dataKey(eventType)]: data },
   });
-  return { index: indexName('good', new Date(receivedAt)), id, document };
+  return { index: indexName('good', new Date(receivedAt), prefix), id, document };
 }
 
 /** Builds the bad-index document of a bad event: the same envelope plus `failure` and the raw payload. */
-export function badDocument(bad: BadEvent): {
+export function badDocument(
+  bad: BadEvent,
+  prefix?: string,
+): {
   index: string;
   id: string;
   document: Record<string, unknown>;
@@ -73,5 +77,5 @@ export function badDocument(bad: BadEvent): {
     },
     payload: bad.payload,
   });
-  return { index: indexName('bad', new Date(bad.received_at)), id: bad.id, document };
+  return { index: indexName('bad', new Date(bad.received_at), prefix), id: bad.id, document };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UpstreamError } from '@sift/common';
+import { DEFAULT_INDEX_PREFIX, UpstreamError } from '@sift/common';
 import type { BadEvent, BadEventKind, Logger, Verdict } from '@sift/common';
 import type { ConsumedRecord } from '@sift/event-log';
 import { decodeWireFormat } from '@sift/registry-client';
@@ -21,6 +21,8 @@ export interface SinkDeps {
   store: EventStore;
   schemas: SchemaLookup;
   validators: ValidatorCache;
+  /** First part of index names; default `sift`. */
+  indexPrefix?: string;
   logger: Logger;
   retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
@@ -43,10 +45,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class Sink {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly prefix: string;
 
   constructor(private readonly deps: SinkDeps) {
     this.retry = { attempts: 5, baseDelayMs: 200, ...deps.retry };
     this.sleep = deps.sleep ?? defaultSleep;
+    this.prefix = deps.indexPrefix ?? DEFAULT_INDEX_PREFIX;
   }
 
   async handleBatch(records: ConsumedRecord[]): Promise<BatchResult> {
@@ -56,7 +60,9 @@ export class Sink {
     if (refused.length > 0) {
       result.rejected = refused.length;
       const again = await this.indexAll(
-        refused.map(({ request, reason }) => badDocument(this.rejectedEvent(request, reason))),
+        refused.map(({ request, reason }) =>
+          badDocument(this.rejectedEvent(request, reason), this.prefix),
+        ),
         result,
       );
       if (again.length > 0) {
@@ -128,7 +134,7 @@ export class Sink {
     const headers = record.headers ?? {};
     if (this.deps.verdict === 'bad') {
       try {
-        return badDocument(JSON.parse(record.value.toString('utf8')) as BadEvent);
+        return badDocument(JSON.parse(record.value.toString('utf8')) as BadEvent, this.prefix);
       } catch (error) {
         return badDocument(
           this.sinkFailure(
@@ -136,6 +142,7 @@ export class Sink {
             'malformed_json',
             `not a bad event: ${(error as Error).message}`,
           ),
+          this.prefix,
         );
       }
     }
@@ -146,9 +153,12 @@ export class Sink {
       decoded = this.deps.validators.get(schemaId, schemaType, schema).decode(payload);
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      return badDocument(this.sinkFailure(record, 'encoding_failed', (error as Error).message));
+      return badDocument(
+        this.sinkFailure(record, 'encoding_failed', (error as Error).message),
+        this.prefix,
+      );
     }
-    return goodDocument(headers, decoded);
+    return goodDocument(headers, decoded, this.prefix);
   }
 
   /** A record the sink cannot read at all: a bad event carrying its bytes. */

@@ -2,8 +2,8 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
-import { BAD_TOPIC, GOOD_TOPIC, isSiftError } from '@sift/common';
-import type { Logger } from '@sift/common';
+import { isSiftError } from '@sift/common';
+import type { Logger, Topics } from '@sift/common';
 import type { EventLog, LogRecord } from '@sift/event-log';
 import { anonymizeIp } from '../../domain/anonymize-ip';
 import type { Collected, EventProcessor } from '../../domain/event-processor';
@@ -15,6 +15,7 @@ export interface CollectorRouterDeps {
   logger: Logger;
   metrics: Registry;
   maxBodyBytes: number;
+  topics: Topics;
 }
 
 /** `POST /v1/events`: validates each event, hands good and bad events to the log, answers per event. */
@@ -39,7 +40,7 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
         ip: anonymizeIp(req.ip),
         ...(req.get('user-agent') ? { user_agent: req.get('user-agent') } : {}),
       });
-      await deliver(log, collected);
+      await deliver(log, deps.topics, collected);
       for (const _ of collected.good) events.inc({ verdict: 'good', kind: '' });
       for (const bad of collected.bad) events.inc({ verdict: 'bad', kind: bad.kind });
       const whole = collected.verdicts.length === 1 && collected.verdicts[0]?.index === null;
@@ -82,11 +83,11 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
 }
 
 /** Appends good and bad events; resolves only when both are durably in the log. */
-async function deliver(log: EventLog, collected: Collected): Promise<void> {
+async function deliver(log: EventLog, topics: Topics, collected: Collected): Promise<void> {
   const bad: LogRecord[] = collected.bad.map((event) => ({
     key: event.id,
     value: Buffer.from(JSON.stringify(event), 'utf8'),
     headers: { 'sift-event-id': event.id, 'sift-bad-kind': event.kind },
   }));
-  await Promise.all([log.append(GOOD_TOPIC, collected.good), log.append(BAD_TOPIC, bad)]);
+  await Promise.all([log.append(topics.good, collected.good), log.append(topics.bad, bad)]);
 }

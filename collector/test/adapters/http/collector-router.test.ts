@@ -41,7 +41,10 @@ const now = () => new Date('2026-11-23T10:00:00.000Z');
 const eventId = '0f8b8a4e-3c1a-4c4e-9a53-6a1f2a0b9c11';
 
 function setup(log: EventLog = new MemoryEventLog(), source: SchemaSource = schemas) {
-  return buildCollectorApp({ maxBodyBytes: 64 * 1024 }, { schemas: source, log, logger, now });
+  return buildCollectorApp(
+    { maxBodyBytes: 64 * 1024, goodTopic: GOOD_TOPIC, badTopic: BAD_TOPIC },
+    { schemas: source, log, logger, now },
+  );
 }
 
 function badEvents(log: MemoryEventLog): BadEvent[] {

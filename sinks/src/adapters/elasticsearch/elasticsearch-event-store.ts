@@ -9,6 +9,8 @@ export interface ElasticsearchEventStoreOptions {
   url: string;
   /** Which daily indices this store writes. */
   verdicts: Verdict[];
+  /** First part of template and index names; default `sift`. */
+  indexPrefix?: string;
   /** Per-request timeout, ms; default 30000. */
   requestTimeoutMs?: number;
 }
@@ -33,7 +35,7 @@ export class ElasticsearchEventStore implements EventStore {
   async prepare(): Promise<void> {
     try {
       for (const verdict of this.options.verdicts) {
-        const { name, body } = indexTemplate(verdict);
+        const { name, body } = indexTemplate(verdict, this.options.indexPrefix);
         await this.client.indices.putIndexTemplate({ name, ...body });
       }
     } catch (error) {

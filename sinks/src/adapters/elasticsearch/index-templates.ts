@@ -1,3 +1,4 @@
+import { DEFAULT_INDEX_PREFIX } from '@sift/common';
 import type { Verdict } from '@sift/common';
 
 const keyword = { type: 'keyword', ignore_above: 1024 };
@@ -41,7 +42,10 @@ const envelope = {
  * Event data under `data.<event_type>` is mapped dynamically until mappings are derived
  * from the registered schemas.
  */
-export function indexTemplate(verdict: Verdict): { name: string; body: Record<string, unknown> } {
+export function indexTemplate(
+  verdict: Verdict,
+  prefix = DEFAULT_INDEX_PREFIX,
+): { name: string; body: Record<string, unknown> } {
   const properties: Record<string, unknown> =
     verdict === 'good'
       ? { ...envelope, data: { type: 'object', dynamic: true } }
@@ -62,9 +66,9 @@ export function indexTemplate(verdict: Verdict): { name: string; body: Record<st
           payload: { type: 'text' },
         };
   return {
-    name: `sift-${verdict}`,
+    name: `${prefix}-${verdict}`,
     body: {
-      index_patterns: [`sift-${verdict}-*`],
+      index_patterns: [`${prefix}-${verdict}-*`],
       priority: 100,
       template: {
         settings: { number_of_shards: 1, auto_expand_replicas: '0-1', refresh_interval: '1s' },
