@@ -1,4 +1,4 @@
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Consumer, IHeaders, KafkaMessage, LogEntry, Producer } from 'kafkajs';
 import { UpstreamError } from '@sift/common';
 import type { Logger } from '@sift/common';
@@ -106,7 +106,11 @@ export class KafkaEventLog implements EventLog {
 
   private connectedProducer(): Promise<Producer> {
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
       this.producer = producer;
       return producer;
