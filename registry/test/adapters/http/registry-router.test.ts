@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -116,20 +116,48 @@ describe('registry REST API', () => {
 
   it('keeps ids and versions across a restart with the file store', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sift-registry-')), 'schemas.jsonl');
-    const first = await app(new FileSchemaStore(file));
+    const firstStore = new FileSchemaStore(file);
+    const first = await app(firstStore);
     await request(first).post('/subjects/a/versions').send({ schema: avro }).expect(200);
     await request(first)
       .post('/subjects/b/versions')
       .send({ schema: json, schemaType: 'JSON' })
       .expect(200);
+    await firstStore.close();
 
-    const second = await app(new FileSchemaStore(file));
+    const secondStore = new FileSchemaStore(file);
+    const second = await app(secondStore);
     await request(second).get('/schemas/ids/2').expect(200, { schema: json, schemaType: 'JSON' });
     const next = await request(second)
       .post('/subjects/a/versions')
       .send({ schema: avro.replace('PageView', 'PageView2') })
       .expect(200);
     expect(next.body).toMatchObject({ id: 3, version: 2 });
+    await secondStore.close();
+  });
+
+  it('drops a line torn by a crash and appends after the last whole record', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sift-registry-')), 'schemas.jsonl');
+    const store = new FileSchemaStore(file);
+    const server = await app(store);
+    await request(server).post('/subjects/a/versions').send({ schema: avro }).expect(200);
+    await store.close();
+    appendFileSync(file, '{"subject":"b","vers');
+
+    const reopened = new FileSchemaStore(file);
+    const again = await app(reopened);
+    await request(again).get('/subjects').expect(200, ['a']);
+    await request(again)
+      .post('/subjects/b/versions')
+      .send({ schema: json, schemaType: 'JSON' })
+      .expect(200);
+    await reopened.close();
+    expect(
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).subject),
+    ).toEqual(['a', 'b']);
   });
 
   it('gives distinct ids to concurrent registrations', async () => {
