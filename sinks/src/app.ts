@@ -72,9 +72,11 @@ export function buildSinkApp(
   return {
     app,
     async start() {
+      const topic = config.topic ?? defaultTopics[config.kind];
       await deps.store.prepare();
+      await deps.log.ensureTopics([topic]);
       subscription = await deps.log.consume({
-        topics: [config.topic ?? defaultTopics[config.kind]],
+        topics: [topic],
         groupId: config.groupId ?? `sift-sink-${config.kind}`,
         handleBatch: async (records) => {
           for (let from = 0; from < records.length; from += config.maxBatch) {

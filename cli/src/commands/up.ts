@@ -26,7 +26,7 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv): Promise<vo
   const running: Stoppable[] = [];
   try {
     const registryConfig = loadRegistryConfig(env);
-    const registry = await startRegistry(registryConfig, logger.child({ service: 'registry' }));
+    const registry = await startRegistry(registryConfig, createLogger('registry'));
     running.push({ name: 'registry', close: registry.close });
     const registryUrl = env['SIFT_REGISTRY_URL'] ?? registry.url;
     const serviceEnv = { ...env, SIFT_REGISTRY_URL: registryUrl };
@@ -41,13 +41,13 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv): Promise<vo
     for (const kind of ['good', 'bad'] as const) {
       const sink = await startSink(
         loadSinkConfig({ ...serviceEnv, SIFT_SINK_KIND: kind }),
-        logger.child({ service: `sink-${kind}` }),
+        createLogger(`sink-${kind}`),
       );
       running.push({ name: `sink-${kind}`, close: sink.close });
     }
     const collector = await startCollector(
       loadCollectorConfig(serviceEnv),
-      logger.child({ service: 'collector' }),
+      createLogger('collector'),
     );
     running.push({ name: 'collector', close: collector.close });
     logger.info(
