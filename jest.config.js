@@ -26,7 +26,7 @@ module.exports = {
       ],
       globalSetup: '<rootDir>/test/services/global-setup.mjs',
       globalTeardown: '<rootDir>/test/services/global-teardown.mjs',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/services/integration-timeout.js'],
     },
   ],
 };

@@ -4,6 +4,8 @@ export interface ResolvedSchema {
   version: number;
   schemaType: string;
   schema: string;
+  /** The schemas it references, transitively, each after its own references. */
+  references: { name: string; schema: string }[];
 }
 
 /** Why a schema could not be found for an event. */

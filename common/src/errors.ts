@@ -14,6 +14,28 @@ export const errorCatalogue = {
   SIFT_REGISTRY_SCHEMA_NOT_FOUND: 'The registry has no schema with that id.',
   SIFT_REGISTRY_VERSION_INVALID: 'A version must be a positive integer or "latest".',
   SIFT_REGISTRY_STORE_FAILED: 'The registry could not read or write its schema store.',
+  SIFT_REGISTRY_SCHEMA_INCOMPATIBLE:
+    'The schema is not compatible with earlier versions under the compatibility level.',
+  SIFT_REGISTRY_SUBJECT_SOFT_DELETED:
+    'The subject is already soft-deleted; delete it with permanent=true to remove it.',
+  SIFT_REGISTRY_SUBJECT_NOT_SOFT_DELETED:
+    'A subject must be soft-deleted before it is deleted permanently.',
+  SIFT_REGISTRY_VERSION_SOFT_DELETED:
+    'The version is already soft-deleted; delete it with permanent=true to remove it.',
+  SIFT_REGISTRY_VERSION_NOT_SOFT_DELETED:
+    'A version must be soft-deleted before it is deleted permanently.',
+  SIFT_REGISTRY_CONFIG_NOT_FOUND: 'The subject has no compatibility setting of its own.',
+  SIFT_REGISTRY_MODE_NOT_FOUND: 'The subject has no mode of its own.',
+  SIFT_REGISTRY_COMPATIBILITY_INVALID: 'The compatibility level is not one the registry knows.',
+  SIFT_REGISTRY_MODE_INVALID: 'The mode is not READWRITE, READONLY or IMPORT.',
+  SIFT_REGISTRY_OPERATION_NOT_PERMITTED:
+    'The mode forbids the operation (READONLY, or an id given outside IMPORT).',
+  SIFT_REGISTRY_REFERENCE_EXISTS: 'Other schemas still reference the version.',
+  SIFT_REGISTRY_ID_MISMATCH: 'The id or version given in IMPORT mode already holds another schema.',
+  SIFT_REGISTRY_SUBJECT_INVALID: 'The subject name is empty or holds control characters.',
+  SIFT_REGISTRY_FORWARD_FAILED: 'This registry instance could not forward the write to the leader.',
+  SIFT_REGISTRY_LEADER_UNKNOWN:
+    'No registry instance is known to lead, so writes cannot be served.',
   SIFT_REGISTRY_UNREACHABLE: 'The schema registry did not answer, or answered with a server error.',
   SIFT_WIRE_FORMAT_INVALID:
     'A message is not in Confluent wire format (magic byte 0, 4-byte schema id).',

@@ -1,3 +1,9 @@
 export { RegistryClient } from './registry-client';
-export type { RegistryClientOptions, RegistrySchema, RegistryVersion } from './registry-client';
+export type {
+  ReferencedSchemaText,
+  RegistryClientOptions,
+  RegistryReference,
+  RegistrySchema,
+  RegistryVersion,
+} from './registry-client';
 export { decodeWireFormat, encodeWireFormat } from './wire-format';

@@ -1,11 +1,26 @@
 import { NotFoundError, SiftError, UpstreamError, ValidationError } from '@sift/common';
 import type { ErrorCode } from '@sift/common';
 
+/** A named pointer from one schema to a version of another subject. */
+export interface RegistryReference {
+  name: string;
+  subject: string;
+  version: number;
+}
+
 /** A schema by id, as the registry answers. */
 export interface RegistrySchema {
   schema: string;
   /** `AVRO` when the registry left the type out, as Confluent does. */
   schemaType: string;
+  /** The schemas it references; empty when none. */
+  references: RegistryReference[];
+}
+
+/** A referenced schema's text, under the name the referencing schema uses. */
+export interface ReferencedSchemaText {
+  name: string;
+  schema: string;
 }
 
 /** A version of a subject, as the registry answers. */
@@ -53,11 +68,16 @@ export class RegistryClient {
   /** The schema with a global id. */
   schemaById(id: number): Promise<RegistrySchema> {
     return remember(this.byId, id, async () => {
-      const body = await this.request<{ schema: string; schemaType?: string }>(
-        'GET',
-        `/schemas/ids/${id}`,
-      );
-      return { schema: body.schema, schemaType: body.schemaType ?? 'AVRO' };
+      const body = await this.request<{
+        schema: string;
+        schemaType?: string;
+        references?: RegistryReference[];
+      }>('GET', `/schemas/ids/${id}`);
+      return {
+        schema: body.schema,
+        schemaType: body.schemaType ?? 'AVRO',
+        references: body.references ?? [],
+      };
     });
   }
 
@@ -78,6 +98,28 @@ export class RegistryClient {
       if (cached && error instanceof UpstreamError) return cached.value;
       throw error;
     }
+  }
+
+  /**
+   * The text of every schema a reference list needs, transitively, each listed after the
+   * schemas it references itself: what a format needs to parse a schema with references.
+   */
+  async referencedSchemas(
+    references: RegistryReference[],
+    seen = new Set<string>(),
+  ): Promise<ReferencedSchemaText[]> {
+    const out: ReferencedSchemaText[] = [];
+    for (const reference of references) {
+      const key = `${reference.subject}\u0000${reference.version}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const target = await this.version(reference.subject, reference.version);
+      out.push(...(await this.referencedSchemas(target.references, seen)), {
+        name: reference.name,
+        schema: target.schema,
+      });
+    }
+    return out;
   }
 
   /** Registers a schema under a subject and returns its id and version. */
@@ -104,7 +146,7 @@ export class RegistryClient {
       'GET',
       `/subjects/${encodeURIComponent(subject)}/versions/${version}`,
     );
-    return { ...body, schemaType: body.schemaType ?? 'AVRO' };
+    return { ...body, schemaType: body.schemaType ?? 'AVRO', references: body.references ?? [] };
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -26,7 +26,11 @@ describe('RegistryClient', () => {
     const client = new RegistryClient({ url: registry.url });
     const { id, version } = await client.register('ping', avro);
     expect(version).toBe(1);
-    await expect(client.schemaById(id)).resolves.toEqual({ schema: avro, schemaType: 'AVRO' });
+    await expect(client.schemaById(id)).resolves.toEqual({
+      schema: avro,
+      schemaType: 'AVRO',
+      references: [],
+    });
     await expect(client.version('ping', 'latest')).resolves.toMatchObject({
       id,
       version: 1,

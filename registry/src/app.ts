@@ -2,22 +2,29 @@ import express from 'express';
 import { createMetricsRegistry } from '@sift/common';
 import type { Logger } from '@sift/common';
 import { registryRouter } from './adapters/http/registry-router';
+import { StandaloneElection } from './adapters/standalone/standalone-election';
 import type { RegistryConfig } from './config';
 import { SchemaRegistry } from './domain/schema-registry';
-import type { SchemaStore } from './ports';
+import type { LeaderElection, SchemaStore } from './ports';
 
 /** What the registry app needs from outside. */
 export interface RegistryDeps {
   store: SchemaStore;
+  /** Who takes writes; a registry alone always does. */
+  election?: LeaderElection;
   logger: Logger;
 }
 
 /** The registry: an express app over a SchemaRegistry, not yet listening. */
 export async function buildRegistryApp(
-  config: Pick<RegistryConfig, 'maxBodyBytes'>,
+  config: Partial<
+    Pick<RegistryConfig, 'maxBodyBytes' | 'defaultCompatibility' | 'forwardTimeoutMs'>
+  >,
   deps: RegistryDeps,
 ): Promise<{ app: express.Express; registry: SchemaRegistry }> {
-  const registry = await SchemaRegistry.open(deps.store);
+  const registry = await SchemaRegistry.open(deps.store, {
+    defaultCompatibility: config.defaultCompatibility ?? 'BACKWARD',
+  });
   const metrics = createMetricsRegistry('registry');
   const app = express();
   app.disable('x-powered-by');
@@ -27,6 +34,14 @@ export async function buildRegistryApp(
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
-  app.use(registryRouter(registry, deps.logger, config.maxBodyBytes));
+  app.use(
+    registryRouter({
+      registry,
+      election: deps.election ?? new StandaloneElection(),
+      logger: deps.logger,
+      maxBodyBytes: config.maxBodyBytes ?? 1024 * 1024,
+      forwardTimeoutMs: config.forwardTimeoutMs ?? 10_000,
+    }),
+  );
   return { app, registry };
 }

@@ -3,9 +3,26 @@ export type { RegistryDeps } from './app';
 export { loadRegistryConfig } from './config';
 export type { RegistryConfig } from './config';
 export { startRegistry } from './main';
-export { SchemaRegistry, parseVersion } from './domain/schema-registry';
-export type { SchemaById, SchemaInput, SubjectVersion } from './domain/schema-registry';
-export type { SchemaRecord, SchemaStore } from './ports';
+export { SchemaRegistry } from './domain/schema-registry';
+export type { RegistryOptions, SchemaInput, SubjectVersion } from './domain/schema-registry';
+export { RegistryState, schemaIdentity } from './domain/registry-state';
+export { parseVersion } from './domain/versions';
+export type { VersionRef } from './domain/versions';
+export type {
+  CompatibilityLevel,
+  ConfigValue,
+  DeleteSubjectValue,
+  Leader,
+  LeaderElection,
+  Mode,
+  ModeValue,
+  RegistryKey,
+  RegistryRecord,
+  SchemaReference,
+  SchemaStore,
+  SchemaValue,
+} from './ports';
 export { FileSchemaStore } from './adapters/file/file-schema-store';
-export { MemorySchemaStore } from './adapters/memory/memory-schema-store';
+export { MemoryRegistryLog, MemorySchemaStore } from './adapters/memory/memory-schema-store';
+export { StandaloneElection } from './adapters/standalone/standalone-election';
 export { CONFLUENT_JSON } from './adapters/http/registry-router';

@@ -27,5 +27,13 @@ export interface EventStore {
 
 /** The schema behind a schema id, for decoding good events. */
 export interface SchemaLookup {
-  schemaById(id: number): Promise<{ schemaType: string; schema: string }>;
+  schemaById(id: number): Promise<{
+    schemaType: string;
+    schema: string;
+    references: { name: string; subject: string; version: number }[];
+  }>;
+  /** The text of referenced schemas, transitively, each after its own references. */
+  referencedSchemas(
+    references: { name: string; subject: string; version: number }[],
+  ): Promise<{ name: string; schema: string }[]>;
 }

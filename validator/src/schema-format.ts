@@ -3,6 +3,33 @@ import type { ValidationIssue } from '@sift/common';
 /** The schema types Sift accepts, named as Confluent names them. */
 export type SchemaType = 'AVRO' | 'JSON';
 
+/**
+ * A schema another schema references, already fetched: `name` is how the referencing
+ * schema names it (an Avro full name, a JSON `$ref` URI).
+ */
+export interface ReferencedSchema {
+  name: string;
+  schema: string;
+}
+
+/**
+ * Schema text with every schema it references, directly or not, listed so that each
+ * comes after the schemas it references itself.
+ */
+export interface SchemaText {
+  schema: string;
+  references?: ReferencedSchema[];
+}
+
+/** One reason a schema cannot read data written with another. */
+export interface Incompatibility {
+  /** Where in the schema, as a JSON pointer. */
+  path: string;
+  /** The rule, e.g. `READER_FIELD_MISSING_DEFAULT_VALUE` or `TYPE_NARROWED`. */
+  keyword: string;
+  message: string;
+}
+
 /** A schema ready to check and encode event data. */
 export interface CompiledSchema {
   readonly schemaType: SchemaType;
@@ -17,14 +44,17 @@ export interface CompiledSchema {
   decode(bytes: Buffer): unknown;
 }
 
-/** One schema language: parse, canonical form, compile. One implementation per folder in `formats/`. */
+/** One schema language: parse, canonical form, compile, compatibility. One folder per format in `formats/`. */
 export interface SchemaFormat {
   readonly schemaType: SchemaType;
   /**
-   * Checks schema text and returns its canonical form, so that the same schema written
-   * twice gets one id. Throws a ValidationError (`SIFT_SCHEMA_INVALID`) with the reason.
+   * Checks schema text and returns its canonical form (compact JSON, key order kept), so
+   * the same schema written twice gets one id. With `normalize`, schemas that differ only in
+   * key order get the same form too. Throws a ValidationError (`SIFT_SCHEMA_INVALID`).
    */
-  canonicalize(text: string): string;
-  /** Compiles schema text into a validator; throws like `canonicalize`. */
-  compile(text: string): CompiledSchema;
+  canonicalize(schema: SchemaText, options?: { normalize?: boolean }): string;
+  /** Compiles a schema into a validator; throws like `canonicalize`. */
+  compile(schema: SchemaText): CompiledSchema;
+  /** Every reason data written with `writer` cannot be read with `reader`; empty when it can. */
+  readerIncompatibilities(reader: SchemaText, writer: SchemaText): Incompatibility[];
 }

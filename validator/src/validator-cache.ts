@@ -1,5 +1,5 @@
 import { ValidationError } from '@sift/common';
-import type { CompiledSchema, SchemaFormat, SchemaType } from './schema-format';
+import type { CompiledSchema, ReferencedSchema, SchemaFormat, SchemaType } from './schema-format';
 import { avroFormat } from './formats/avro/avro-format';
 import { jsonSchemaFormat } from './formats/json-schema/json-schema-format';
 
@@ -25,13 +25,23 @@ export class ValidatorCache {
   private readonly compiled = new Map<number, CompiledSchema>();
 
   /** The compiled schema for an id, compiling `schema` the first time the id is seen. */
-  get(schemaId: number, schemaType: string | undefined, schema: string): CompiledSchema {
+  get(
+    schemaId: number,
+    schemaType: string | undefined,
+    schema: string,
+    references?: ReferencedSchema[],
+  ): CompiledSchema {
     let found = this.compiled.get(schemaId);
     if (!found) {
-      found = schemaFormat(schemaType).compile(schema);
+      found = schemaFormat(schemaType).compile({ schema, ...(references ? { references } : {}) });
       this.compiled.set(schemaId, found);
     }
     return found;
+  }
+
+  /** Whether a schema id is compiled already. */
+  has(schemaId: number): boolean {
+    return this.compiled.has(schemaId);
   }
 
   /** How many schemas are compiled. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { avroFormat } from '@sift/validator';
 
 const schema = readFileSync(join(__dirname, 'fixtures/checkout.avsc'), 'utf8');
-const compiled = avroFormat.compile(schema);
+const compiled = avroFormat.compile({ schema });
 const good = {
   order_id: 'o-1',
   total: 42.5,
@@ -45,14 +45,16 @@ describe('avroFormat', () => {
   });
 
   it('refuses schema text that is not Avro, saying why', () => {
-    expect(() => avroFormat.compile('{"type":"record","name":"X"}')).toThrow(/Invalid AVRO schema/);
-    expect(() => avroFormat.compile('{not json')).toThrow(
+    expect(() => avroFormat.compile({ schema: '{"type":"record","name":"X"}' })).toThrow(
+      /Invalid AVRO schema/,
+    );
+    expect(() => avroFormat.compile({ schema: '{not json' })).toThrow(
       expect.objectContaining({ code: 'SIFT_SCHEMA_INVALID' }),
     );
   });
 
   it('gives the same canonical form to the same schema written differently', () => {
     const spaced = JSON.stringify(JSON.parse(schema), null, 4);
-    expect(avroFormat.canonicalize(spaced)).toBe(avroFormat.canonicalize(schema));
+    expect(avroFormat.canonicalize({ schema: spaced })).toBe(avroFormat.canonicalize({ schema }));
   });
 });

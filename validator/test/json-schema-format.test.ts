@@ -5,7 +5,7 @@ import { jsonSchemaFormat, ValidatorCache } from '@sift/validator';
 const schema = readFileSync(join(__dirname, 'fixtures/signup.json'), 'utf8');
 
 describe('jsonSchemaFormat', () => {
-  const compiled = jsonSchemaFormat.compile(schema);
+  const compiled = jsonSchemaFormat.compile({ schema });
 
   it('accepts valid data and encodes it as UTF-8 JSON', () => {
     const data = { email: 'ada@example.com', plan: 'pro' };
@@ -48,7 +48,7 @@ describe('jsonSchemaFormat', () => {
       ),
       'utf8',
     );
-    const link = jsonSchemaFormat.compile(iglu);
+    const link = jsonSchemaFormat.compile({ schema: iglu });
     expect(link.validate({ targetUrl: 'https://example.com' }).issues).toEqual([]);
     expect(link.validate({ elementId: 'x' }).issues).toEqual([
       expect.objectContaining({ path: '/targetUrl', keyword: 'required' }),

@@ -160,7 +160,12 @@ export class EventProcessor {
       );
     }
 
-    const compiled = this.deps.validators.get(resolved.id, resolved.schemaType, resolved.schema);
+    const compiled = this.deps.validators.get(
+      resolved.id,
+      resolved.schemaType,
+      resolved.schema,
+      resolved.references,
+    );
     const { value, issues } = compiled.validate(envelope.data);
     if (issues.length > 0) return bad('schema_violation', issues, envelope, resolved.version);
     let encoded: Buffer;

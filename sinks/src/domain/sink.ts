@@ -149,8 +149,12 @@ export class Sink {
     let decoded: unknown;
     try {
       const { schemaId, payload } = decodeWireFormat(record.value);
-      const { schemaType, schema } = await this.deps.schemas.schemaById(schemaId);
-      decoded = this.deps.validators.get(schemaId, schemaType, schema).decode(payload);
+      const { schemaType, schema, references } = await this.deps.schemas.schemaById(schemaId);
+      const needed =
+        references.length > 0 && !this.deps.validators.has(schemaId)
+          ? await this.deps.schemas.referencedSchemas(references)
+          : [];
+      decoded = this.deps.validators.get(schemaId, schemaType, schema, needed).decode(payload);
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
       return badDocument(

@@ -15,8 +15,9 @@ const schemas: SchemaLookup = {
   schemaById: async (id) => {
     if (id !== 5)
       throw Object.assign(new Error(`no schema ${id}`), { code: 'SIFT_REGISTRY_SCHEMA_NOT_FOUND' });
-    return { schemaType: 'AVRO', schema };
+    return { schemaType: 'AVRO', schema, references: [] };
   },
+  referencedSchemas: async () => [],
 };
 const logger = createLogger('sink-test', 'silent');
 const receivedAt = '2026-11-23T10:00:00.000Z';
@@ -52,7 +53,7 @@ function sink(store: MemoryEventStore, verdict: 'good' | 'bad' = 'good') {
   });
 }
 
-const encoded = encodeWireFormat(5, avroFormat.compile(schema).encode({ query: 'red shoes' }));
+const encoded = encodeWireFormat(5, avroFormat.compile({ schema }).encode({ query: 'red shoes' }));
 
 describe('Sink', () => {
   it('decodes good events and indexes them by event id under their event type', async () => {

@@ -17,6 +17,7 @@ export class RegistrySchemaSource implements SchemaSource {
         version: found.version,
         schemaType: found.schemaType,
         schema: found.schema,
+        references: await this.client.referencedSchemas(found.references),
       };
     } catch (error) {
       if (error instanceof NotFoundError) {

@@ -34,7 +34,9 @@ class MemorySchemaSource implements SchemaSource {
 }
 
 const schemas = new MemorySchemaSource({
-  'com.acme.checkout_completed': [{ id: 11, version: 1, schemaType: 'AVRO', schema: checkout }],
+  'com.acme.checkout_completed': [
+    { id: 11, version: 1, schemaType: 'AVRO', schema: checkout, references: [] },
+  ],
 });
 const logger = createLogger('collector-test', 'silent');
 const now = () => new Date('2026-11-23T10:00:00.000Z');
@@ -79,7 +81,10 @@ describe('POST /v1/events', () => {
     expect(record?.key).toBe('u-1');
     const { schemaId, payload } = decodeWireFormat(record!.value);
     expect(schemaId).toBe(11);
-    expect(avroFormat.compile(checkout).decode(payload)).toEqual({ order_id: 'o-1', total: 9.5 });
+    expect(avroFormat.compile({ schema: checkout }).decode(payload)).toEqual({
+      order_id: 'o-1',
+      total: 9.5,
+    });
     expect(record?.headers).toMatchObject({
       'sift-event-id': eventId,
       'sift-event-type': 'com.acme.checkout_completed',

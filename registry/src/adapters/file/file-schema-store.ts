@@ -2,36 +2,39 @@ import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SiftError } from '@sift/common';
-import type { SchemaRecord, SchemaStore } from '../../ports';
+import type { RegistryRecord, SchemaStore } from '../../ports';
 
 /**
- * Stores records as JSON lines in one file, each append flushed to disk (fsync) before
- * it is acknowledged, so a registered schema survives a crash or restart.
+ * The registry's log as JSON lines in one local file (the embedded deployment: one
+ * instance). Each append is flushed to disk (fsync) before it is acknowledged, so a
+ * registered schema survives a crash or restart.
  */
 export class FileSchemaStore implements SchemaStore {
   private handle: FileHandle | undefined;
+  private apply: ((record: RegistryRecord) => void) | undefined;
 
   constructor(private readonly path: string) {}
 
-  async load(): Promise<SchemaRecord[]> {
+  async start(apply: (record: RegistryRecord) => void): Promise<void> {
+    this.apply = apply;
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw new SiftError('SIFT_REGISTRY_STORE_FAILED', `Cannot read ${this.path}`, {
         cause: error,
       });
     }
-    const records: SchemaRecord[] = [];
     const lines = text.split('\n');
     // Everything after the last newline is a line a crash cut short: drop it before appending.
     const torn = lines.pop() ?? '';
     if (torn !== '') await truncate(this.path, Buffer.byteLength(text) - Buffer.byteLength(torn));
     lines.forEach((line, index) => {
       if (line.trim() === '') return;
+      let record: RegistryRecord;
       try {
-        records.push(JSON.parse(line) as SchemaRecord);
+        record = JSON.parse(line) as RegistryRecord;
       } catch (error) {
         throw new SiftError(
           'SIFT_REGISTRY_STORE_FAILED',
@@ -41,11 +44,13 @@ export class FileSchemaStore implements SchemaStore {
           },
         );
       }
+      apply(record);
     });
-    return records;
   }
 
-  async append(record: SchemaRecord): Promise<void> {
+  async sync(): Promise<void> {}
+
+  async append(record: RegistryRecord): Promise<void> {
     try {
       if (!this.handle) {
         await mkdir(dirname(this.path), { recursive: true });
@@ -58,6 +63,7 @@ export class FileSchemaStore implements SchemaStore {
         cause: error,
       });
     }
+    this.apply?.(record);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,14 @@ const avro = JSON.stringify({
   name: 'PageView',
   fields: [{ name: 'url', type: 'string' }],
 });
+const avroWithTitle = JSON.stringify({
+  type: 'record',
+  name: 'PageView',
+  fields: [
+    { name: 'url', type: 'string' },
+    { name: 'title', type: ['null', 'string'], default: null },
+  ],
+});
 const json = JSON.stringify({
   type: 'object',
   properties: { q: { type: 'string' } },
@@ -130,7 +138,7 @@ describe('registry REST API', () => {
     await request(second).get('/schemas/ids/2').expect(200, { schema: json, schemaType: 'JSON' });
     const next = await request(second)
       .post('/subjects/a/versions')
-      .send({ schema: avro.replace('PageView', 'PageView2') })
+      .send({ schema: avroWithTitle })
       .expect(200);
     expect(next.body).toMatchObject({ id: 3, version: 2 });
     await secondStore.close();
@@ -156,7 +164,7 @@ describe('registry REST API', () => {
       readFileSync(file, 'utf8')
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line).subject),
+        .map((line) => JSON.parse(line).key.subject),
     ).toEqual(['a', 'b']);
   });
 
@@ -165,7 +173,7 @@ describe('registry REST API', () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         request(server)
-          .post(`/subjects/s${i % 3}/versions`)
+          .post(`/subjects/s${i}/versions`)
           .send({ schema: avro.replace('PageView', `PageView${i}`) }),
       ),
     );

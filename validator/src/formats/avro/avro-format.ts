@@ -2,23 +2,35 @@ import { Type } from 'avsc';
 import type { Schema } from 'avsc';
 import { ValidationError } from '@sift/common';
 import type { ValidationIssue } from '@sift/common';
-import type { CompiledSchema, SchemaFormat } from '../../schema-format';
-import { parseSchemaJson, pointerSegment } from '../parse-json';
+import type {
+  CompiledSchema,
+  Incompatibility,
+  SchemaFormat,
+  SchemaText,
+} from '../../schema-format';
+import { parseSchemaJson, pointerSegment, sortKeys } from '../parse-json';
+import { avroReaderIncompatibilities } from './avro-compatibility';
 import { applyDefaults, describeType } from './avro-values';
 
-function toType(text: string): Type {
-  const schema = parseSchemaJson(text, 'AVRO') as Schema;
-  try {
-    return Type.forSchema(schema, { wrapUnions: 'auto' });
-  } catch (error) {
-    throw new ValidationError(
-      'SIFT_SCHEMA_INVALID',
-      `Invalid AVRO schema: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
+/** Parses Avro schema text, with the named types of its references registered first. */
+function toType({ schema, references = [] }: SchemaText): Type {
+  const registry: Record<string, Type> = {};
+  const parse = (text: string, what: string): Type => {
+    const parsed = parseSchemaJson(text, 'AVRO') as Schema;
+    try {
+      return Type.forSchema(parsed, { wrapUnions: 'auto', registry });
+    } catch (error) {
+      throw new ValidationError(
+        'SIFT_SCHEMA_INVALID',
+        `Invalid AVRO schema${what}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  };
+  for (const reference of references) parse(reference.schema, ` (reference ${reference.name})`);
+  return parse(schema, '');
 }
 
 function issueAt(path: string[], value: unknown, type: Type): ValidationIssue {
@@ -116,10 +128,21 @@ class CompiledAvroSchema implements CompiledSchema {
 /** Avro schemas, through avsc; event data arrives as natural JSON (unions unwrapped). */
 export const avroFormat: SchemaFormat = {
   schemaType: 'AVRO',
-  canonicalize(text: string): string {
-    return JSON.stringify(toType(text).schema({ exportAttrs: true }));
+  canonicalize(schema: SchemaText, options: { normalize?: boolean } = {}): string {
+    const type = toType(schema);
+    // Normalized: the schema as avsc resolves it (full names, no whitespace), keys sorted.
+    return options.normalize
+      ? JSON.stringify(sortKeys(type.schema({ exportAttrs: true })))
+      : JSON.stringify(JSON.parse(schema.schema));
   },
-  compile(text: string): CompiledSchema {
-    return new CompiledAvroSchema(toType(text));
+  compile(schema: SchemaText): CompiledSchema {
+    return new CompiledAvroSchema(toType(schema));
+  },
+  readerIncompatibilities(reader: SchemaText, writer: SchemaText): Incompatibility[] {
+    return avroReaderIncompatibilities(toType(reader), toType(writer)).map(({ path, message }) => ({
+      path,
+      keyword: 'AVRO_SCHEMA_RESOLUTION',
+      message,
+    }));
   },
 };

@@ -4,55 +4,81 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError } from '@sift/common';
 import type { ValidationIssue } from '@sift/common';
-import type { CompiledSchema, SchemaFormat } from '../../schema-format';
-import { parseSchemaJson, pointerSegment } from '../parse-json';
+import type {
+  CompiledSchema,
+  Incompatibility,
+  SchemaFormat,
+  SchemaText,
+} from '../../schema-format';
+import { parseSchemaJson, pointerSegment, sortKeys } from '../parse-json';
+import { jsonSchemaReaderIncompatibilities } from './json-schema-compatibility';
+import type { JsonSchemaDocument, RefResolver } from './json-schema-compatibility';
 
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
 
-function createAjv<T extends Ajv>(AjvClass: new (options: object) => T): T {
-  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true });
+type AjvClass = new (options: object) => Ajv;
+
+/** A fresh ajv of a dialect: every compile gets its own, so `$id`s and references never collide. */
+function createAjv(dialect: AjvClass): Ajv {
+  const ajv = new dialect({ allErrors: true, strict: false, validateFormats: true });
   addFormats(ajv);
   // Iglu's self-describing schemas name themselves in `self`; it constrains nothing.
   ajv.addKeyword({ keyword: 'self', schemaType: 'object' });
   return ajv;
 }
 
-const ajv07 = createAjv(Ajv);
-const ajv2020 = createAjv(Ajv2020);
-
-/** Picks the dialect from `$schema`: 2020-12 when it says so, draft-07 otherwise. */
-function prepare(schema: Record<string, unknown>): { ajv: Ajv; schema: Record<string, unknown> } {
-  const dialect = schema['$schema'];
-  if (typeof dialect === 'string' && dialect.replace(/#$/, '') === DRAFT_2020) {
-    return { ajv: ajv2020, schema };
+/** Parses schema text into a JSON Schema document (an object or a boolean). */
+function parseDocument(text: string, what = ''): JsonSchemaDocument {
+  const parsed = parseSchemaJson(text, 'JSON');
+  if (
+    typeof parsed === 'boolean' ||
+    (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+  ) {
+    return parsed as JsonSchemaDocument;
   }
-  if (dialect === undefined || (typeof dialect === 'string' && DRAFT_07.test(dialect))) {
-    return { ajv: ajv07, schema };
-  }
-  // Another meta-schema (for example Iglu's self-describing one): validate as draft-07.
-  const { $schema: _ignored, ...rest } = schema;
-  return { ajv: ajv07, schema: rest };
+  throw new ValidationError(
+    'SIFT_SCHEMA_INVALID',
+    `Invalid JSON schema${what}: must be an object or a boolean`,
+  );
 }
 
-function compileValidator(text: string): ValidateFunction {
-  const parsed = parseSchemaJson(text, 'JSON');
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    if (typeof parsed !== 'boolean') {
-      throw new ValidationError(
-        'SIFT_SCHEMA_INVALID',
-        'Invalid JSON schema: must be an object or a boolean',
+/** The dialect `$schema` names: 2020-12 when it says so, draft-07 otherwise. */
+function dialectOf(document: JsonSchemaDocument): AjvClass {
+  const dialect = typeof document === 'object' ? document['$schema'] : undefined;
+  return typeof dialect === 'string' && dialect.replace(/#$/, '') === DRAFT_2020 ? Ajv2020 : Ajv;
+}
+
+/** Drops a `$schema` ajv does not know (for example Iglu's self-describing one): it validates as draft-07. */
+function withKnownDialect(document: JsonSchemaDocument): JsonSchemaDocument {
+  if (typeof document !== 'object') return document;
+  const dialect = document['$schema'];
+  if (
+    dialect === undefined ||
+    (typeof dialect === 'string' &&
+      (DRAFT_07.test(dialect) || dialect.replace(/#$/, '') === DRAFT_2020))
+  ) {
+    return document;
+  }
+  const { $schema: _ignored, ...rest } = document;
+  return rest;
+}
+
+function compileValidator({ schema, references = [] }: SchemaText): ValidateFunction {
+  const document = parseDocument(schema);
+  const ajv = createAjv(dialectOf(document));
+  try {
+    for (const reference of references) {
+      ajv.addSchema(
+        withKnownDialect(
+          parseDocument(reference.schema, ` (reference ${reference.name})`),
+        ) as object,
+        reference.name,
       );
     }
-  }
-  const prepared =
-    typeof parsed === 'boolean'
-      ? { ajv: ajv07, schema: parsed }
-      : prepare(parsed as Record<string, unknown>);
-  try {
-    // Compiled once per schema id by ValidatorCache; ajv's own cache keys on the object.
-    return prepared.ajv.compile(prepared.schema as object);
+    return ajv.compile(withKnownDialect(document) as object);
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new ValidationError(
       'SIFT_SCHEMA_INVALID',
       `Invalid JSON schema: ${(error as Error).message}`,
@@ -104,14 +130,31 @@ class CompiledJsonSchema implements CompiledSchema {
   }
 }
 
+/** Finds `$ref` targets among a schema's references, by the name the reference gives. */
+function referenceResolver(...schemas: SchemaText[]): RefResolver {
+  const byName = new Map<string, JsonSchemaDocument>();
+  for (const { references = [] } of schemas) {
+    for (const reference of references) byName.set(reference.name, parseDocument(reference.schema));
+  }
+  return (ref) => byName.get(ref) ?? byName.get(ref.replace(/#.*$/, ''));
+}
+
 /** JSON Schema (draft-07 and 2020-12), through ajv with formats. */
 export const jsonSchemaFormat: SchemaFormat = {
   schemaType: 'JSON',
-  canonicalize(text: string): string {
-    compileValidator(text);
-    return JSON.stringify(JSON.parse(text));
+  canonicalize(schema: SchemaText, options: { normalize?: boolean } = {}): string {
+    compileValidator(schema);
+    const document: unknown = JSON.parse(schema.schema);
+    return JSON.stringify(options.normalize ? sortKeys(document) : document);
   },
-  compile(text: string): CompiledSchema {
-    return new CompiledJsonSchema(compileValidator(text));
+  compile(schema: SchemaText): CompiledSchema {
+    return new CompiledJsonSchema(compileValidator(schema));
+  },
+  readerIncompatibilities(reader: SchemaText, writer: SchemaText): Incompatibility[] {
+    return jsonSchemaReaderIncompatibilities(
+      parseDocument(reader.schema),
+      parseDocument(writer.schema),
+      referenceResolver(reader, writer),
+    );
   },
 };
