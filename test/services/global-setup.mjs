@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 const script = fileURLToPath(new URL('../../scripts/services/services.mjs', import.meta.url));
 
 export default async function globalSetup() {
-  const status = spawnSync(process.execPath, [script, 'status'], { encoding: 'utf8' });
-  if (status.status === 0) {
-    process.env.SIFT_TEST_SERVICES_STARTED = 'false';
-    return;
+  const stopped = ['kafka', 'elasticsearch'].filter(
+    (name) => spawnSync(process.execPath, [script, 'status', name], { stdio: 'ignore' }).status !== 0,
+  );
+  if (stopped.length > 0) {
+    execFileSync(process.execPath, [script, 'start', ...stopped], { stdio: 'inherit' });
   }
-  execFileSync(process.execPath, [script, 'start'], { stdio: 'inherit' });
-  // Read back by global-teardown.mjs, which runs in this same process.
-  process.env.SIFT_TEST_SERVICES_STARTED = 'true';
+  // Read back by global-teardown.mjs, which runs in this same process: it stops only these.
+  process.env.SIFT_TEST_SERVICES_STARTED = stopped.join(',');
 }

@@ -28,8 +28,10 @@ function leftoverServiceProcesses() {
 }
 
 export default async function globalTeardown() {
-  if (process.env.SIFT_TEST_SERVICES_STARTED !== 'true') return;
-  execFileSync(process.execPath, [script, 'stop'], { stdio: 'inherit' });
+  const started = (process.env.SIFT_TEST_SERVICES_STARTED ?? '').split(',').filter(Boolean);
+  if (started.length === 0) return;
+  execFileSync(process.execPath, [script, 'stop', ...started], { stdio: 'inherit' });
+  if (started.length < 2) return; // the other service still runs by design
   const left = leftoverServiceProcesses();
   if (left.length > 0) {
     throw new Error(`services stop left Java processes running:\n${left.join('\n')}`);
