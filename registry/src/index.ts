@@ -26,3 +26,7 @@ export { FileSchemaStore } from './adapters/file/file-schema-store';
 export { MemoryRegistryLog, MemorySchemaStore } from './adapters/memory/memory-schema-store';
 export { StandaloneElection } from './adapters/standalone/standalone-election';
 export { CONFLUENT_JSON } from './adapters/http/registry-router';
+export { KafkaSchemaStore } from './adapters/kafka/kafka-schema-store';
+export type { KafkaSchemaStoreOptions } from './adapters/kafka/kafka-schema-store';
+export { KafkaLeaderElection } from './adapters/kafka/kafka-leader-election';
+export type { KafkaLeaderElectionOptions } from './adapters/kafka/kafka-leader-election';

@@ -1,4 +1,13 @@
 import { SchemaRegistry as KafkaJsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import {
+  AvroDeserializer,
+  AvroSerializer,
+  Compatibility,
+  JsonDeserializer,
+  JsonSerializer,
+  SchemaRegistryClient,
+  SerdeType,
+} from '@confluentinc/schemaregistry';
 import { createLogger, listen } from '@sift/common';
 import type { RunningServer } from '@sift/common';
 import { buildRegistryApp, MemorySchemaStore } from '@sift/registry';
@@ -72,5 +81,71 @@ describe('@kafkajs/confluent-schema-registry against Sift', () => {
     const encoded = await client.encode(id, { query: 'red shoes' });
     await expect(client.decode(encoded)).resolves.toEqual({ query: 'red shoes' });
     await expect(client.encode(id, { query: 7 })).rejects.toThrow();
+  });
+});
+
+// Confluent's own JavaScript client (@confluentinc/schemaregistry), unchanged.
+describe('@confluentinc/schemaregistry against Sift', () => {
+  let server: RunningServer;
+  let client: SchemaRegistryClient;
+
+  beforeEach(async () => {
+    const { app } = await buildRegistryApp(
+      {},
+      { store: new MemorySchemaStore(), logger: createLogger('ckjs-test', 'silent') },
+    );
+    server = await listen(app, 0, '127.0.0.1');
+    client = new SchemaRegistryClient({ baseURLs: [server.url] });
+  });
+  afterEach(() => server.close());
+
+  const order = JSON.stringify({
+    type: 'record',
+    name: 'Order',
+    namespace: 'com.acme',
+    fields: [{ name: 'id', type: 'string' }],
+  });
+
+  it('serializes and deserializes Avro with the topic-name strategy', async () => {
+    const id = await client.register('orders-value', { schemaType: 'AVRO', schema: order }, false);
+    const serializer = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true });
+    const bytes = await serializer.serialize('orders', { id: 'o-1' });
+    expect(bytes.readInt32BE(1)).toBe(id);
+    const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
+    await expect(deserializer.deserialize('orders', bytes)).resolves.toMatchObject({ id: 'o-1' });
+  });
+
+  it('serializes and validates JSON Schema messages', async () => {
+    const schema = JSON.stringify({
+      type: 'object',
+      properties: { q: { type: 'string' } },
+      required: ['q'],
+    });
+    await client.register('search-value', { schemaType: 'JSON', schema }, false);
+    const serializer = new JsonSerializer(client, SerdeType.VALUE, {
+      useLatestVersion: true,
+      validate: true,
+    });
+    const bytes = await serializer.serialize('search', { q: 'shoes' });
+    const deserializer = new JsonDeserializer(client, SerdeType.VALUE, {});
+    await expect(deserializer.deserialize('search', bytes)).resolves.toEqual({ q: 'shoes' });
+    await expect(serializer.serialize('search', { q: 1 })).rejects.toThrow();
+  });
+
+  it('reads and sets compatibility, tests it, lists and deletes', async () => {
+    await client.register('orders-value', { schemaType: 'AVRO', schema: order }, false);
+    await expect(client.getCompatibility('orders-value')).rejects.toMatchObject({
+      errorCode: 40408,
+    });
+    await expect(client.updateCompatibility('orders-value', Compatibility.FULL)).resolves.toBe(
+      'FULL',
+    );
+    await expect(client.getCompatibility('orders-value')).resolves.toBe('FULL');
+    await expect(
+      client.testSubjectCompatibility('orders-value', { schemaType: 'AVRO', schema: order }),
+    ).resolves.toBe(true);
+    await expect(client.getAllVersions('orders-value')).resolves.toEqual([1]);
+    await expect(client.getAllSubjects()).resolves.toEqual(['orders-value']);
+    await expect(client.deleteSubject('orders-value', false)).resolves.toEqual([1]);
   });
 });

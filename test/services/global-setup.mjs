@@ -7,7 +7,8 @@ const script = fileURLToPath(new URL('../../scripts/services/services.mjs', impo
 
 export default async function globalSetup() {
   const stopped = ['kafka', 'elasticsearch'].filter(
-    (name) => spawnSync(process.execPath, [script, 'status', name], { stdio: 'ignore' }).status !== 0,
+    (name) =>
+      spawnSync(process.execPath, [script, 'status', name], { stdio: 'ignore' }).status !== 0,
   );
   if (stopped.length > 0) {
     execFileSync(process.execPath, [script, 'start', ...stopped], { stdio: 'inherit' });
