@@ -1,6 +1,8 @@
 import express from 'express';
 import { createMetricsRegistry } from '@sift/common';
 import type { Logger } from '@sift/common';
+import { basicAuth, parseUsers } from './adapters/http/basic-auth';
+import { openApiDocument } from './adapters/http/openapi';
 import { registryRouter } from './adapters/http/registry-router';
 import { StandaloneElection } from './adapters/standalone/standalone-election';
 import type { RegistryConfig } from './config';
@@ -18,7 +20,10 @@ export interface RegistryDeps {
 /** The registry: an express app over a SchemaRegistry, not yet listening. */
 export async function buildRegistryApp(
   config: Partial<
-    Pick<RegistryConfig, 'maxBodyBytes' | 'defaultCompatibility' | 'forwardTimeoutMs'>
+    Pick<
+      RegistryConfig,
+      'maxBodyBytes' | 'defaultCompatibility' | 'forwardTimeoutMs' | 'authUsers' | 'authReads'
+    >
   >,
   deps: RegistryDeps,
 ): Promise<{ app: express.Express; registry: SchemaRegistry }> {
@@ -28,16 +33,24 @@ export async function buildRegistryApp(
   const metrics = createMetricsRegistry('registry');
   const app = express();
   app.disable('x-powered-by');
+  const election = deps.election ?? new StandaloneElection();
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    const leader = election.leader();
+    res.json({ status: 'ok', leader: leader.self ? 'self' : (leader.url ?? null) });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use(
+    basicAuth({ users: parseUsers(config.authUsers ?? []), reads: config.authReads ?? false }),
+  );
   app.use(
     registryRouter({
       registry,
-      election: deps.election ?? new StandaloneElection(),
+      election,
       logger: deps.logger,
       maxBodyBytes: config.maxBodyBytes ?? 1024 * 1024,
       forwardTimeoutMs: config.forwardTimeoutMs ?? 10_000,

@@ -29,6 +29,10 @@ export interface RegistryConfig {
   maxBodyBytes: number;
   /** How long a write forwarded to the leader may take, ms; default 10000. */
   forwardTimeoutMs: number;
+  /** `user:password` pairs allowed to write (and read, with `authReads`); empty: no auth. */
+  authUsers: string[];
+  /** Whether reads need credentials too; default false (reads open). */
+  authReads: boolean;
 }
 
 const schema: JSONSchemaType<RegistryConfig> = {
@@ -51,6 +55,8 @@ const schema: JSONSchemaType<RegistryConfig> = {
     defaultCompatibility: { type: 'string', enum: [...compatibilityLevels], default: 'BACKWARD' },
     maxBodyBytes: { type: 'integer', minimum: 1024, default: 1048576 },
     forwardTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
+    authUsers: { type: 'array', items: { type: 'string', pattern: '^[^:]+:.+$' }, default: [] },
+    authReads: { type: 'boolean', default: false },
   },
   required: [
     'port',
@@ -64,6 +70,8 @@ const schema: JSONSchemaType<RegistryConfig> = {
     'defaultCompatibility',
     'maxBodyBytes',
     'forwardTimeoutMs',
+    'authUsers',
+    'authReads',
   ],
   additionalProperties: false,
 };
@@ -81,6 +89,8 @@ const fields: EnvMap<RegistryConfig> = {
   defaultCompatibility: { env: 'SIFT_REGISTRY_COMPATIBILITY', type: 'string' },
   maxBodyBytes: { env: 'SIFT_REGISTRY_MAX_BODY_BYTES', type: 'integer' },
   forwardTimeoutMs: { env: 'SIFT_REGISTRY_FORWARD_TIMEOUT_MS', type: 'integer' },
+  authUsers: { env: 'SIFT_REGISTRY_AUTH_USERS', type: 'list' },
+  authReads: { env: 'SIFT_REGISTRY_AUTH_READS', type: 'boolean' },
 };
 
 /** Reads the registry's config from the environment; throws one error naming every bad variable. */

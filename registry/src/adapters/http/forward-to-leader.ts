@@ -27,6 +27,9 @@ export function forwardToLeader(election: LeaderElection, timeoutMs: number) {
           'content-type': 'application/vnd.schemaregistry.v1+json',
           accept: 'application/vnd.schemaregistry.v1+json',
           [FORWARDED]: '1',
+          ...(req.get('authorization')
+            ? { authorization: req.get('authorization') as string }
+            : {}),
         },
         ...(req.body === undefined || req.method === 'DELETE'
           ? {}
