@@ -36,6 +36,7 @@ export const errorCatalogue = {
   SIFT_REGISTRY_FORWARD_FAILED: 'This registry instance could not forward the write to the leader.',
   SIFT_REGISTRY_LEADER_UNKNOWN:
     'No registry instance is known to lead, so writes cannot be served.',
+  SIFT_REGISTRY_UNAUTHORIZED: 'The registry refused the request: credentials missing or wrong.',
   SIFT_REGISTRY_UNREACHABLE: 'The schema registry did not answer, or answered with a server error.',
   SIFT_WIRE_FORMAT_INVALID:
     'A message is not in Confluent wire format (magic byte 0, 4-byte schema id).',

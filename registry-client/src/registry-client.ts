@@ -38,6 +38,8 @@ export interface RegistryClientOptions {
   timeoutMs?: number;
   /** How long a `latest` answer is reused before asking again, ms; default 30000. */
   latestTtlMs?: number;
+  /** HTTP basic credentials, for a registry that requires them. */
+  auth?: { username: string; password: string };
 }
 
 const notFoundCodes: Record<number, ErrorCode> = {
@@ -55,6 +57,7 @@ export class RegistryClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly latestTtlMs: number;
+  private readonly authorization: string | undefined;
   private readonly byId = new Map<number, Promise<RegistrySchema>>();
   private readonly byVersion = new Map<string, Promise<RegistryVersion>>();
   private readonly latest = new Map<string, { value: RegistryVersion; fetchedAt: number }>();
@@ -63,6 +66,9 @@ export class RegistryClient {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.latestTtlMs = options.latestTtlMs ?? 30_000;
+    this.authorization = options.auth
+      ? `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`
+      : undefined;
   }
 
   /** The schema with a global id. */
@@ -156,6 +162,7 @@ export class RegistryClient {
         method,
         headers: {
           accept: 'application/vnd.schemaregistry.v1+json, application/json',
+          ...(this.authorization ? { authorization: this.authorization } : {}),
           ...(body === undefined
             ? {}
             : { 'content-type': 'application/vnd.schemaregistry.v1+json' }),
@@ -202,6 +209,9 @@ export class RegistryClient {
           details,
         },
       );
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new SiftError('SIFT_REGISTRY_UNAUTHORIZED', text404, { details });
     }
     if (response.status >= 500 || response.status === 429) {
       throw new UpstreamError('SIFT_REGISTRY_UNREACHABLE', text404, { details });

@@ -80,3 +80,25 @@ describe('Confluent wire format', () => {
     );
   });
 });
+
+describe('RegistryClient with basic auth', () => {
+  it('sends its credentials to a registry that requires them', async () => {
+    const { app } = await buildRegistryApp(
+      { authUsers: ['ci:s3cret'] },
+      { store: new MemorySchemaStore(), logger: createLogger('test', 'silent') },
+    );
+    const registry = await listen(app, 0, '127.0.0.1');
+    try {
+      await expect(
+        new RegistryClient({ url: registry.url }).register('ping', avro),
+      ).rejects.toMatchObject({ code: 'SIFT_REGISTRY_UNAUTHORIZED', details: { status: 401 } });
+      const client = new RegistryClient({
+        url: registry.url,
+        auth: { username: 'ci', password: 's3cret' },
+      });
+      await expect(client.register('ping', avro)).resolves.toMatchObject({ id: 1 });
+    } finally {
+      await registry.close();
+    }
+  });
+});

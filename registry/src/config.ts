@@ -23,6 +23,8 @@ export interface RegistryConfig {
   advertisedUrl?: string;
   /** Whether this instance may lead; default true. */
   leaderEligible: boolean;
+  /** How long the others wait for a silent leader before electing another, ms; default 10000. */
+  sessionTimeoutMs: number;
   /** Compatibility level when neither subject nor global config sets one; default BACKWARD. */
   defaultCompatibility: CompatibilityLevel;
   /** Largest request body accepted, bytes; default 1 MiB. */
@@ -52,6 +54,7 @@ const schema: JSONSchemaType<RegistryConfig> = {
     groupId: { type: 'string', minLength: 1, default: 'sift-registry' },
     advertisedUrl: { type: 'string', pattern: '^https?://', nullable: true },
     leaderEligible: { type: 'boolean', default: true },
+    sessionTimeoutMs: { type: 'integer', minimum: 6000, maximum: 300000, default: 10000 },
     defaultCompatibility: { type: 'string', enum: [...compatibilityLevels], default: 'BACKWARD' },
     maxBodyBytes: { type: 'integer', minimum: 1024, default: 1048576 },
     forwardTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
@@ -67,6 +70,7 @@ const schema: JSONSchemaType<RegistryConfig> = {
     'topic',
     'groupId',
     'leaderEligible',
+    'sessionTimeoutMs',
     'defaultCompatibility',
     'maxBodyBytes',
     'forwardTimeoutMs',
@@ -86,6 +90,7 @@ const fields: EnvMap<RegistryConfig> = {
   groupId: { env: 'SIFT_REGISTRY_GROUP_ID', type: 'string' },
   advertisedUrl: { env: 'SIFT_REGISTRY_ADVERTISED_URL', type: 'string' },
   leaderEligible: { env: 'SIFT_REGISTRY_LEADER_ELIGIBLE', type: 'boolean' },
+  sessionTimeoutMs: { env: 'SIFT_REGISTRY_SESSION_TIMEOUT_MS', type: 'integer' },
   defaultCompatibility: { env: 'SIFT_REGISTRY_COMPATIBILITY', type: 'string' },
   maxBodyBytes: { env: 'SIFT_REGISTRY_MAX_BODY_BYTES', type: 'integer' },
   forwardTimeoutMs: { env: 'SIFT_REGISTRY_FORWARD_TIMEOUT_MS', type: 'integer' },

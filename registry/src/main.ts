@@ -26,6 +26,7 @@ function storage(
       topic: `${config.topic}_leader`,
       url,
       eligible: config.leaderEligible,
+      sessionTimeoutMs: config.sessionTimeoutMs,
       logger,
     }),
   };
