@@ -524,8 +524,9 @@ export class SchemaRegistry {
   }
 
   /**
-   * Tests a schema against one version, the latest, or (`all`) every live version of a
-   * subject, under the subject's level; answers why not when it is not compatible.
+   * Tests a schema against one version or the latest (in the level's direction), or
+   * (`all`) against the subject's live versions exactly as registering would under its
+   * level; answers why not when it is not compatible.
    */
   testCompatibility(
     subject: string,
@@ -551,8 +552,6 @@ export class SchemaRegistry {
       previous = [found];
       effective = level.replace('_TRANSITIVE', '') as CompatibilityLevel;
     }
-    if (against === 'all' && !level.endsWith('_TRANSITIVE') && level !== 'NONE')
-      effective = `${level}_TRANSITIVE` as CompatibilityLevel;
     const messages = compatibilityMessages(format, effective, text, this.previousTexts(previous));
     return { compatible: messages.length === 0, messages };
   }
