@@ -1,19 +1,52 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '@sift/common';
 import { loadCollectorConfig, startCollector } from '@sift/collector';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
-import { RegistryClient } from '@sift/registry-client';
 import { loadSinkConfig, startSink } from '@sift/sinks';
+import type { CompatibilityLevel } from '@sift/validator';
 import { up } from './commands/up';
+import {
+  EXIT_USAGE,
+  parseCompatibilityLevel,
+  schemasCheck,
+  schemasPush,
+} from './commands/schemas-commands';
+import type { SchemasCheckOptions, SchemasPushOptions } from './commands/schemas-commands';
 import { runUntilSignal } from './run-until-signal';
-import { pushSchemas, readSchemasFolder } from './schemas-folder';
 
-/** The `sift` command line. Every service reads its settings from `SIFT_*` variables. */
-export function buildProgram(env: NodeJS.ProcessEnv): Command {
+/** Where the program writes and how it sets its exit code; tests pass their own. */
+export interface ProgramIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  setExitCode(code: number): void;
+}
+
+const processIo: ProgramIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+};
+
+/**
+ * The `sift` command line. Every service reads its settings from `SIFT_*` variables. A usage
+ * error rejects `parseAsync` with a CommanderError whose `exitCode` is 2 (0 after `--help`).
+ */
+export function buildProgram(env: NodeJS.ProcessEnv, io: ProgramIo = processIo): Command {
   const program = new Command('sift')
     .description('Sift: schema-first event telemetry')
     .showHelpAfterError()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      outputError: (text, write) => write(text),
+    })
+    .exitOverride((error) => {
+      throw error.exitCode === 0
+        ? error
+        : new CommanderError(EXIT_USAGE, error.code, error.message);
+    });
 
   program
     .command('up')
@@ -58,19 +91,40 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
     .command('schemas')
     .description('schemas as code: schemas/<event-type>/<n>.avsc|json');
   schemas
-    .command('push')
-    .description('register every schema version of the folder, in order (SIFT_REGISTRY_URL)')
+    .command('check')
+    .description(
+      'check every version: valid, compatible with the earlier ones, in step with the registry',
+    )
     .option('--dir <dir>', 'schemas folder', 'schemas')
-    .action(async (options: { dir: string }) => {
-      const client = new RegistryClient({
-        url: env['SIFT_REGISTRY_URL'] ?? 'http://127.0.0.1:8081',
-      });
-      for (const { file, id, version } of await pushSchemas(
-        client,
-        await readSchemasFolder(options.dir),
-      )) {
-        process.stdout.write(`${file.eventType} v${version ?? file.version}: schema id ${id}\n`);
-      }
+    .option('--registry <url>', 'registry to take levels from and compare with (SIFT_REGISTRY_URL)')
+    .addOption(
+      new Option(
+        '--level <level>',
+        'compatibility level when there is no registry (BACKWARD)',
+      ).argParser(levelArgument),
+    )
+    .addOption(
+      new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'),
+    )
+    .action(async (options: SchemasCheckOptions) => {
+      io.setExitCode(await schemasCheck(options, env, io));
+    });
+  schemas
+    .command('push')
+    .description('register the versions of the folder missing from the registry, in order')
+    .option('--dir <dir>', 'schemas folder', 'schemas')
+    .option('--registry <url>', 'registry URL (SIFT_REGISTRY_URL, else http://127.0.0.1:8081)')
+    .action(async (options: SchemasPushOptions) => {
+      io.setExitCode(await schemasPush(options, env, io));
     });
   return program;
+}
+
+/** Commander's parser for `--level`: a bad value is a usage error. */
+function levelArgument(value: string): CompatibilityLevel {
+  try {
+    return parseCompatibilityLevel(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

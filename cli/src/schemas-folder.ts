@@ -12,10 +12,20 @@ export interface SchemaFile {
   file: string;
 }
 
+/** A schema file the registry took: its global id and the version the registry gave it. */
+export interface PushedSchema {
+  file: SchemaFile;
+  id: number;
+  version: number | undefined;
+}
+
 const FILE_NAME = /^(\d+)\.(avsc|json)$/;
 
-/** Reads every schema file of a schemas folder, ordered by event type, then version. */
-export async function readSchemasFolder(dir: string): Promise<SchemaFile[]> {
+/**
+ * Reads every schema file of a schemas folder, ordered by event type, then version, without
+ * checking the numbering (see `versionNumberingProblem`).
+ */
+export async function listSchemaFiles(dir: string): Promise<SchemaFile[]> {
   const files: SchemaFile[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries
@@ -34,29 +44,64 @@ export async function readSchemasFolder(dir: string): Promise<SchemaFile[]> {
         file,
       });
     }
-    versions.sort((a, b) => a.version - b.version);
-    versions.forEach((schema, index) => {
-      if (schema.version !== index + 1) {
-        throw new ValidationError(
-          'SIFT_REQUEST_INVALID',
-          `${schema.file}: versions of ${schema.eventType} must be numbered 1, 2, 3 … without gaps`,
-        );
-      }
-    });
+    versions.sort((a, b) => a.version - b.version || a.file.localeCompare(b.file));
     files.push(...versions);
   }
   return files;
 }
 
-/** Registers every schema file in order; already-registered ones keep their id. */
+/**
+ * Why the version files of one event type are not numbered 1, 2, 3 … (a gap, a duplicate,
+ * no 1), in words; undefined when they are. `versions` is ordered by version.
+ */
+export function versionNumberingProblem(versions: SchemaFile[]): string | undefined {
+  if (versions.every((schema, index) => schema.version === index + 1)) return undefined;
+  const found = versions.map((schema) => schema.version).join(', ');
+  return `versions must be numbered 1, 2, 3 … with one file each and no gaps; found ${found}`;
+}
+
+/** Groups schema files by event type, keeping their order. */
+export function groupByEventType(files: SchemaFile[]): Map<string, SchemaFile[]> {
+  const groups = new Map<string, SchemaFile[]>();
+  for (const file of files) {
+    const group = groups.get(file.eventType);
+    if (group) group.push(file);
+    else groups.set(file.eventType, [file]);
+  }
+  return groups;
+}
+
+/**
+ * Reads every schema file of a schemas folder, ordered by event type, then version. Throws a
+ * ValidationError (`SIFT_REQUEST_INVALID`) when an event type's versions are not 1, 2, 3 ….
+ */
+export async function readSchemasFolder(dir: string): Promise<SchemaFile[]> {
+  const files = await listSchemaFiles(dir);
+  for (const [eventType, versions] of groupByEventType(files)) {
+    const problem = versionNumberingProblem(versions);
+    if (problem) {
+      throw new ValidationError('SIFT_REQUEST_INVALID', `${join(dir, eventType)}: ${problem}`);
+    }
+  }
+  return files;
+}
+
+/**
+ * Registers every schema file in order; already-registered ones keep their id and version, so
+ * pushing twice changes nothing. Stops at the first schema the registry refuses by throwing the
+ * client's error; `onRegistered` has seen every schema registered before it.
+ */
 export async function pushSchemas(
   client: RegistryClient,
   files: SchemaFile[],
-): Promise<{ file: SchemaFile; id: number; version: number | undefined }[]> {
-  const results = [];
+  onRegistered: (pushed: PushedSchema) => void = () => undefined,
+): Promise<PushedSchema[]> {
+  const results: PushedSchema[] = [];
   for (const file of files) {
     const { id, version } = await client.register(file.eventType, file.schema, file.schemaType);
-    results.push({ file, id, version });
+    const pushed = { file, id, version };
+    results.push(pushed);
+    onRegistered(pushed);
   }
   return results;
 }

@@ -1,4 +1,10 @@
-import { NotFoundError, SiftError, UpstreamError, ValidationError } from '@sift/common';
+import {
+  ConflictError,
+  NotFoundError,
+  SiftError,
+  UpstreamError,
+  ValidationError,
+} from '@sift/common';
 import type { ErrorCode } from '@sift/common';
 
 /** A named pointer from one schema to a version of another subject. */
@@ -201,7 +207,10 @@ export class RegistryClient {
     const text404 = message ?? `${method} ${path} answered ${response.status}`;
     const notFound = errorCode === undefined ? undefined : notFoundCodes[errorCode];
     if (notFound) throw new NotFoundError(notFound, text404, { details });
-    if (response.status === 422 || response.status === 409 || response.status === 400) {
+    if (response.status === 409) {
+      throw new ConflictError('SIFT_REGISTRY_SCHEMA_INCOMPATIBLE', text404, { details });
+    }
+    if (response.status === 422 || response.status === 400) {
       throw new ValidationError(
         errorCode === 42202 ? 'SIFT_REGISTRY_VERSION_INVALID' : 'SIFT_SCHEMA_INVALID',
         text404,

@@ -71,6 +71,20 @@ async function idsBySubject(url: string): Promise<Record<string, number>> {
   return Object.fromEntries(all.map(({ subject, id }) => [subject, id]));
 }
 
+/** An instance's state once it has caught up with `expected` (followers apply within ms), or as it is after 10 s. */
+async function settledIds(
+  url: string,
+  expected: Record<string, number>,
+): Promise<Record<string, number>> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ids = await idsBySubject(url);
+    if (Object.keys(ids).length >= Object.keys(expected).length || Date.now() > deadline)
+      return ids;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('three registry instances sharing one topic', () => {
   const instances: Instance[] = [];
 
@@ -105,7 +119,7 @@ describe('three registry instances sharing one topic', () => {
     expect(new Set(Object.values(acknowledged)).size).toBe(30);
 
     for (const instance of instances) {
-      expect(await idsBySubject(instance.url)).toEqual(acknowledged);
+      expect(await settledIds(instance.url, acknowledged)).toEqual(acknowledged);
     }
 
     const leaders = await Promise.all(instances.map(leaderOf));
@@ -123,7 +137,7 @@ describe('three registry instances sharing one topic', () => {
     );
     expect(new Set(Object.values(acknowledged)).size).toBe(40);
     for (const instance of instances) {
-      expect(await idsBySubject(instance.url)).toEqual(acknowledged);
+      expect(await settledIds(instance.url, acknowledged)).toEqual(acknowledged);
     }
     expect(
       (await Promise.all(instances.map(leaderOf))).filter((leader) => leader === 'self'),
