@@ -22,11 +22,18 @@ interface Answer {
 export class HttpRegistryLookup implements RegistryLookup {
   readonly url: string;
   private readonly timeoutMs: number;
+  private readonly authorization: string | undefined;
 
-  /** `timeoutMs`: per request; default 5000. */
-  constructor(url: string, options: { timeoutMs?: number } = {}) {
+  /** `timeoutMs`: per request; default 5000. `auth`: basic credentials, when the registry needs them. */
+  constructor(
+    url: string,
+    options: { timeoutMs?: number; auth?: { username: string; password: string } } = {},
+  ) {
     this.url = url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.authorization = options.auth
+      ? `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`
+      : undefined;
   }
 
   async compatibilityLevel(subject: string): Promise<CompatibilityLevel> {
@@ -93,6 +100,7 @@ export class HttpRegistryLookup implements RegistryLookup {
         method,
         headers: {
           accept: 'application/vnd.schemaregistry.v1+json, application/json',
+          ...(this.authorization ? { authorization: this.authorization } : {}),
           ...(body === undefined
             ? {}
             : { 'content-type': 'application/vnd.schemaregistry.v1+json' }),

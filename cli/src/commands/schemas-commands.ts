@@ -14,6 +14,13 @@ import { formatCheckReport } from './format-check-report';
 import { checkSchemas } from './schemas-check';
 
 /** Where a command writes. */
+/** Basic credentials from `SIFT_REGISTRY_USERNAME` / `SIFT_REGISTRY_PASSWORD`, when both are set. */
+function registryAuth(env: NodeJS.ProcessEnv): { auth?: { username: string; password: string } } {
+  const username = env['SIFT_REGISTRY_USERNAME'];
+  const password = env['SIFT_REGISTRY_PASSWORD'];
+  return username && password ? { auth: { username, password } } : {};
+}
+
 export interface CommandOutput {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -70,7 +77,7 @@ export async function schemasCheck(
     const files = await readFolder(options.dir);
     const report = await checkSchemas(files, {
       ...(options.level ? { level: options.level } : {}),
-      ...(registryUrl ? { registry: new HttpRegistryLookup(registryUrl) } : {}),
+      ...(registryUrl ? { registry: new HttpRegistryLookup(registryUrl, registryAuth(env)) } : {}),
     });
     out.stdout(
       options.format === 'json'
@@ -110,14 +117,18 @@ export async function schemasPush(
   }
   let registered = 0;
   try {
-    await pushSchemas(new RegistryClient({ url }), files, ({ file, id, version }) => {
-      registered++;
-      const elsewhere = version !== undefined && version !== file.version;
-      out.stdout(
-        `${file.eventType} v${file.version}: schema id ${id}` +
-          `${elsewhere ? ` (registry version ${version})` : ''}\n`,
-      );
-    });
+    await pushSchemas(
+      new RegistryClient({ url, ...registryAuth(env) }),
+      files,
+      ({ file, id, version }) => {
+        registered++;
+        const elsewhere = version !== undefined && version !== file.version;
+        out.stdout(
+          `${file.eventType} v${file.version}: schema id ${id}` +
+            `${elsewhere ? ` (registry version ${version})` : ''}\n`,
+        );
+      },
+    );
     return EXIT_OK;
   } catch (error) {
     const refused = files[registered];

@@ -313,3 +313,27 @@ describe('sift schemas check usage errors', () => {
     expect(run.stderr).toContain('found 1, 3; nothing was pushed');
   });
 });
+
+describe('sift schemas against a registry that requires credentials', () => {
+  it('checks and pushes with SIFT_REGISTRY_USERNAME and SIFT_REGISTRY_PASSWORD', async () => {
+    const { app } = await buildRegistryApp(
+      { authUsers: ['ci:s3cret'], authReads: true },
+      { store: new MemorySchemaStore(), logger },
+    );
+    const secured = await listen(app, 0, '127.0.0.1');
+    try {
+      const subject = uniqueSubject();
+      const dir = schemasDir({ [`${subject}/1.avsc`]: checkoutAvro() });
+      const args = ['--dir', dir, '--registry', secured.url];
+      const anonymous = await runSift(['schemas', 'push', ...args]);
+      expect(anonymous.code).not.toBe(0);
+      const env = { SIFT_REGISTRY_USERNAME: 'ci', SIFT_REGISTRY_PASSWORD: 's3cret' };
+      expect((await runSift(['schemas', 'push', ...args], env)).code).toBe(0);
+      const check = await runSift(['schemas', 'check', ...args], env);
+      expect(check.code).toBe(0);
+      expect(check.stdout).toMatch(/v1 ok; registered as id \d+/);
+    } finally {
+      await secured.close();
+    }
+  });
+});
