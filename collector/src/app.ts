@@ -18,13 +18,18 @@ export interface CollectorDeps {
 
 /** The collector: an express app, not yet listening. */
 export function buildCollectorApp(
-  config: Pick<CollectorConfig, 'maxBodyBytes' | 'goodTopic' | 'badTopic'>,
+  config: Pick<CollectorConfig, 'maxBodyBytes' | 'goodTopic' | 'badTopic'> &
+    Partial<Pick<CollectorConfig, 'corsOrigins' | 'maxBatchEvents' | 'maxEventBytes'>>,
   deps: CollectorDeps,
 ): express.Express {
   const metrics = createMetricsRegistry('collector');
   const processor = new EventProcessor({
     schemas: deps.schemas,
     validators: new ValidatorCache(),
+    limits: {
+      ...(config.maxBatchEvents ? { maxBatchEvents: config.maxBatchEvents } : {}),
+      ...(config.maxEventBytes ? { maxEventBytes: config.maxEventBytes } : {}),
+    },
     ...(deps.now ? { now: deps.now } : {}),
   });
   const app = express();
@@ -44,6 +49,7 @@ export function buildCollectorApp(
       metrics,
       maxBodyBytes: config.maxBodyBytes,
       topics: { good: config.goodTopic, bad: config.badTopic },
+      corsOrigins: config.corsOrigins ?? [],
     }),
   );
   return app;

@@ -19,6 +19,12 @@ export interface CollectorConfig {
   goodTopic: string;
   /** Topic of bad events; default `sift.events.bad`. */
   badTopic: string;
+  /** Origins browsers may send from and read answers (CORS); `*` for any; default none. */
+  corsOrigins: string[];
+  /** Most events in one batch; default 500. */
+  maxBatchEvents: number;
+  /** Largest single event, bytes; default 65536. */
+  maxEventBytes: number;
 }
 
 const schema: JSONSchemaType<CollectorConfig> = {
@@ -37,6 +43,13 @@ const schema: JSONSchemaType<CollectorConfig> = {
     schemaCacheMs: { type: 'integer', minimum: 0, default: 30000 },
     goodTopic: { type: 'string', minLength: 1, default: GOOD_TOPIC },
     badTopic: { type: 'string', minLength: 1, default: BAD_TOPIC },
+    corsOrigins: {
+      type: 'array',
+      items: { type: 'string', pattern: '^(\\*|https?://[^/]+)$' },
+      default: [],
+    },
+    maxBatchEvents: { type: 'integer', minimum: 1, maximum: 100000, default: 500 },
+    maxEventBytes: { type: 'integer', minimum: 256, default: 65536 },
   },
   required: [
     'port',
@@ -47,6 +60,9 @@ const schema: JSONSchemaType<CollectorConfig> = {
     'schemaCacheMs',
     'goodTopic',
     'badTopic',
+    'corsOrigins',
+    'maxBatchEvents',
+    'maxEventBytes',
   ],
   additionalProperties: false,
 };
@@ -60,6 +76,9 @@ const fields: EnvMap<CollectorConfig> = {
   schemaCacheMs: { env: 'SIFT_COLLECTOR_SCHEMA_CACHE_MS', type: 'integer' },
   goodTopic: { env: 'SIFT_GOOD_TOPIC', type: 'string' },
   badTopic: { env: 'SIFT_BAD_TOPIC', type: 'string' },
+  corsOrigins: { env: 'SIFT_COLLECTOR_CORS_ORIGINS', type: 'list' },
+  maxBatchEvents: { env: 'SIFT_COLLECTOR_MAX_BATCH_EVENTS', type: 'integer' },
+  maxEventBytes: { env: 'SIFT_COLLECTOR_MAX_EVENT_BYTES', type: 'integer' },
 };
 
 /** Reads the collector's config from the environment; throws one error naming every bad variable. */

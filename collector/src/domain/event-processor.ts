@@ -32,10 +32,19 @@ export interface RequestSource extends BadEventSource {
   ip?: string;
 }
 
+/** Limits on what one request may carry. */
+export interface EventLimits {
+  /** Most events in one batch; default 500. */
+  maxBatchEvents: number;
+  /** Largest single event, bytes of its JSON; default 65536. */
+  maxEventBytes: number;
+}
+
 /** What the processor needs from outside. */
 export interface EventProcessorDeps {
   schemas: SchemaSource;
   validators: ValidatorCache;
+  limits?: Partial<EventLimits>;
   now?: () => Date;
   newId?: () => string;
 }
@@ -51,10 +60,12 @@ function text(value: unknown): string | undefined {
 export class EventProcessor {
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private readonly limits: EventLimits;
 
   constructor(private readonly deps: EventProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
+    this.limits = { maxBatchEvents: 500, maxEventBytes: 65536, ...deps.limits };
   }
 
   /** Processes the raw text of a `POST /v1/events` body. */
@@ -80,6 +91,92 @@ export class EventProcessor {
         { path: '/events', keyword: 'required', message: 'the body must be {"events": [ ... ]}' },
       ]);
     }
+    if (events.length > this.limits.maxBatchEvents) {
+      return this.rejectWhole(body, source, receivedAt, 'size_violation', [
+        {
+          path: '/events',
+          keyword: 'maxItems',
+          message: `the batch holds ${events.length} events; the limit is ${this.limits.maxBatchEvents}: send smaller batches`,
+        },
+      ]);
+    }
+    return this.processEvents(events, source, receivedAt);
+  }
+
+  /**
+   * Processes a body larger than the collector accepts: one `size_violation` bad event that
+   * keeps the first `kept` bytes received (the rest was never read).
+   */
+  rejectOversizeBody(
+    kept: string,
+    totalBytes: number,
+    limitBytes: number,
+    source: RequestSource,
+  ): Collected {
+    return this.rejectWhole(kept, source, this.now().toISOString(), 'size_violation', [
+      {
+        path: '',
+        keyword: 'maxBytes',
+        message: `the body is ${totalBytes} bytes; the limit is ${limitBytes}: its first ${Buffer.byteLength(kept)} bytes are kept as the payload`,
+      },
+    ]);
+  }
+
+  /** A body in a Content-Encoding Sift cannot read: one bad event holding its bytes in base64. */
+  rejectUnreadableBody(base64: string, encoding: string, source: RequestSource): Collected {
+    return this.rejectWhole(base64, source, this.now().toISOString(), 'malformed_json', [
+      {
+        path: '',
+        keyword: 'contentEncoding',
+        message: `Content-Encoding ${encoding} is not supported (send identity, gzip or deflate); the payload is the body's bytes in base64`,
+      },
+    ]);
+  }
+
+  /**
+   * Processes a pixel request (`GET /i?e=<event>&v=<version>&d=<base64url JSON data>`, plus
+   * optional `id` and `sa` for sent_at; `pageUrl` is the embedding page); the raw query
+   * string is the payload of a bad event when the request cannot be read at all.
+   */
+  async processPixel(
+    query: Record<string, string | undefined>,
+    rawQuery: string,
+    source: RequestSource,
+    pageUrl?: string,
+  ): Promise<Collected> {
+    const receivedAt = this.now().toISOString();
+    const { e: event, v: version, d: encoded, id, sa: sentAt } = query;
+    let data: unknown;
+    if (encoded === undefined) {
+      data = undefined;
+    } else {
+      try {
+        data = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+      } catch (error) {
+        return this.rejectWhole(rawQuery, source, receivedAt, 'malformed_json', [
+          {
+            path: '/d',
+            keyword: 'json',
+            message: `d must be base64url-encoded JSON: ${(error as Error).message}`,
+          },
+        ]);
+      }
+    }
+    const raw: Record<string, unknown> = { event, data };
+    if (version !== undefined) raw['version'] = /^\d+$/.test(version) ? Number(version) : version;
+    if (id !== undefined) raw['id'] = id;
+    if (sentAt !== undefined) raw['sent_at'] = sentAt;
+    // A pixel's page is the page that embedded it: the browser's Referer.
+    if (pageUrl !== undefined) raw['context'] = { page_url: pageUrl };
+    return this.processEvents([raw], source, receivedAt);
+  }
+
+  /** Processes events already parsed out of a request; each gets a verdict. */
+  async processEvents(
+    events: unknown[],
+    source: RequestSource,
+    receivedAt: string,
+  ): Promise<Collected> {
     const collected: Collected = { good: [], bad: [], verdicts: [] };
     const outcomes = await Promise.all(
       events.map((raw) => this.processEvent(raw, source, receivedAt)),
@@ -129,6 +226,16 @@ export class EventProcessor {
         source,
       },
     });
+    const bytes = Buffer.byteLength(payload);
+    if (bytes > this.limits.maxEventBytes) {
+      return bad('size_violation', [
+        {
+          path: '',
+          keyword: 'maxBytes',
+          message: `the event is ${bytes} bytes; the limit is ${this.limits.maxEventBytes}`,
+        },
+      ]);
+    }
     if ('issues' in read) return bad('invalid_envelope', read.issues);
     const { envelope } = read;
 

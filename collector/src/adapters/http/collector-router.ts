@@ -6,7 +6,9 @@ import { isSiftError } from '@sift/common';
 import type { Logger, Topics } from '@sift/common';
 import type { EventLog, LogRecord } from '@sift/event-log';
 import { anonymizeIp } from '../../domain/anonymize-ip';
-import type { Collected, EventProcessor } from '../../domain/event-processor';
+import type { Collected, EventProcessor, RequestSource } from '../../domain/event-processor';
+import { cors } from './cors';
+import { readBody } from './read-body';
 
 /** What the collector's HTTP layer needs. */
 export interface CollectorRouterDeps {
@@ -16,51 +18,91 @@ export interface CollectorRouterDeps {
   metrics: Registry;
   maxBodyBytes: number;
   topics: Topics;
+  /** Origins browsers may call from; `*` for any. */
+  corsOrigins: readonly string[];
 }
 
-/** `POST /v1/events`: validates each event, hands good and bad events to the log, answers per event. */
+/** The 1×1 transparent GIF every pixel request gets back. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+function source(req: Request, endpoint: string): RequestSource {
+  const userAgent = req.get('user-agent');
+  const ip = anonymizeIp(req.ip);
+  return { endpoint, ...(ip ? { ip } : {}), ...(userAgent ? { user_agent: userAgent } : {}) };
+}
+
+/**
+ * `POST /v1/events` and the `GET /i` pixel: validate each event, hand good and bad events
+ * to the log, and answer only once both are durably there.
+ */
 export function collectorRouter(deps: CollectorRouterDeps): express.Router {
   const { processor, log, logger, maxBodyBytes } = deps;
+  const received = new Counter({
+    name: 'sift_collector_received_total',
+    help: 'Inputs received: events, or whole bodies that could not be split into events. Equals good + bad.',
+    registers: [deps.metrics],
+  });
   const events = new Counter({
     name: 'sift_collector_events_total',
-    help: 'Events received, by verdict (good, bad) and bad-event kind.',
+    help: 'Inputs by verdict (good, bad) and bad-event kind.',
     labelNames: ['verdict', 'kind'],
     registers: [deps.metrics],
   });
+  const handOff = async (collected: Collected): Promise<void> => {
+    await deliver(log, deps.topics, collected);
+    received.inc(collected.verdicts.length);
+    if (collected.good.length > 0) events.inc({ verdict: 'good', kind: '' }, collected.good.length);
+    for (const bad of collected.bad) events.inc({ verdict: 'bad', kind: bad.kind });
+  };
   const router = express.Router();
+  router.use('/v1/events', cors(deps.corsOrigins));
 
-  // Every body is read as text, so malformed JSON is kept whole as a bad event's payload.
-  router.post(
-    '/v1/events',
-    express.text({ type: () => true, limit: maxBodyBytes, inflate: true }),
-    async (req: Request, res: Response) => {
-      const body = typeof req.body === 'string' ? req.body : '';
-      const collected = await processor.processBody(body, {
-        endpoint: 'POST /v1/events',
-        ip: anonymizeIp(req.ip),
-        ...(req.get('user-agent') ? { user_agent: req.get('user-agent') } : {}),
-      });
-      await deliver(log, deps.topics, collected);
-      for (const _ of collected.good) events.inc({ verdict: 'good', kind: '' });
-      for (const bad of collected.bad) events.inc({ verdict: 'bad', kind: bad.kind });
-      const whole = collected.verdicts.length === 1 && collected.verdicts[0]?.index === null;
-      res.status(whole ? 400 : 200).json({
-        accepted: collected.good.length,
-        rejected: collected.bad.length,
-        events: collected.verdicts,
-      });
-    },
-  );
+  // Bodies are read as text up to the limit, so malformed or oversize input is kept as a bad event.
+  router.post('/v1/events', async (req: Request, res: Response) => {
+    const body = await readBody(req, maxBodyBytes);
+    const from = source(req, 'POST /v1/events');
+    const collected =
+      body.unreadableEncoding !== undefined
+        ? processor.rejectUnreadableBody(body.text, body.unreadableEncoding, from)
+        : body.truncated
+          ? processor.rejectOversizeBody(body.text, body.totalBytes, maxBodyBytes, from)
+          : await processor.processBody(body.text, from);
+    await handOff(collected);
+    const whole = collected.verdicts.length === 1 && collected.verdicts[0]?.index === null;
+    const status = !whole ? 200 : collected.bad[0]?.kind === 'size_violation' ? 413 : 400;
+    res.status(status).json({
+      accepted: collected.good.length,
+      rejected: collected.bad.length,
+      events: collected.verdicts,
+    });
+  });
+
+  router.get('/i', async (req: Request, res: Response) => {
+    const query = Object.fromEntries(
+      Object.entries(req.query).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : undefined,
+      ]),
+    );
+    const rawQuery = req.originalUrl.split('?')[1] ?? '';
+    const collected = await processor.processPixel(
+      query,
+      rawQuery,
+      source(req, 'GET /i'),
+      req.get('referer'),
+    );
+    try {
+      await handOff(collected);
+    } catch (error) {
+      logger.warn({ err: error }, 'pixel not handed off');
+      res.status(503).set('Retry-After', '5');
+    }
+    res.set('Cache-Control', 'no-store, max-age=0').type('image/gif').send(PIXEL);
+  });
 
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      res.status(413).json({
-        error: {
-          code: 'SIFT_REQUEST_TOO_LARGE',
-          message: `The body is larger than ${maxBodyBytes} bytes`,
-        },
-      });
+    if (isSiftError(error) && !error.retriable && error.code === 'SIFT_REQUEST_INVALID') {
+      res.status(400).json({ error: { code: error.code, message: error.message } });
       return;
     }
     if (isSiftError(error) && error.retriable) {
