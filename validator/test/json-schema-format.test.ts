@@ -17,7 +17,13 @@ describe('jsonSchemaFormat', () => {
     const { issues } = compiled.validate({ email: 'not-an-email', age: 9, extra: 1 });
     expect(issues).toEqual(
       expect.arrayContaining([
-        { path: '/plan', keyword: 'required', message: '/plan is required' },
+        {
+          path: '/plan',
+          jsonPath: '$.plan',
+          keyword: 'required',
+          message: '/plan is required',
+          expected: '{"enum":["free","pro","team"]}',
+        },
         expect.objectContaining({ path: '/email', keyword: 'format' }),
         expect.objectContaining({
           path: '/age',
@@ -34,10 +40,46 @@ describe('jsonSchemaFormat', () => {
     expect(issues).toEqual([
       {
         path: '/plan',
+        jsonPath: '$.plan',
         keyword: 'enum',
         message: '/plan must be equal to one of the allowed values: "free", "pro", "team"',
+        expected: 'one of "free", "pro", "team"',
+        value: 'gold',
       },
     ]);
+  });
+
+  it('gives each violation a JSONPath, the expected constraint and the offending value', () => {
+    const { issues } = compiled.validate({ email: 'not-an-email', age: 9, extra: 1 });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: '/email',
+          jsonPath: '$.email',
+          keyword: 'format',
+          message: '/email must match format "email"',
+          expected: 'format email',
+          value: 'not-an-email',
+        }),
+        {
+          path: '/age',
+          jsonPath: '$.age',
+          keyword: 'minimum',
+          message: '/age must be >= 13',
+          expected: '>= 13',
+          value: 9,
+        },
+        {
+          path: '/extra',
+          jsonPath: '$.extra',
+          keyword: 'additionalProperties',
+          message: '/extra is not an allowed property',
+          expected: 'only "email", "plan", "age"',
+          value: 1,
+        },
+      ]),
+    );
+    expect(issues.find((issue) => issue.keyword === 'required')).not.toHaveProperty('value');
   });
 
   it('compiles an Iglu Central schema with its self-describing meta-schema', () => {
@@ -52,6 +94,111 @@ describe('jsonSchemaFormat', () => {
     expect(link.validate({ targetUrl: 'https://example.com' }).issues).toEqual([]);
     expect(link.validate({ elementId: 'x' }).issues).toEqual([
       expect.objectContaining({ path: '/targetUrl', keyword: 'required' }),
+    ]);
+  });
+});
+
+describe('jsonSchemaFormat issue details', () => {
+  const order = jsonSchemaFormat.compile({
+    schema: readFileSync(join(__dirname, 'fixtures/order.json'), 'utf8'),
+  });
+
+  it('points into array items by index, with the failing type, limit or missing property', () => {
+    const { issues } = order.validate({
+      order_id: 'o-1',
+      items: [{ sku: 'a' }, { sku: 2, price: -1 }],
+    });
+    expect(issues).toEqual([
+      {
+        path: '/items/0/price',
+        jsonPath: '$.items[0].price',
+        keyword: 'required',
+        message: '/items/0/price is required',
+        expected: '{"type":"number","minimum":0}',
+      },
+      {
+        path: '/items/1/sku',
+        jsonPath: '$.items[1].sku',
+        keyword: 'type',
+        message: '/items/1/sku must be string',
+        expected: '"type": "string"',
+        value: 2,
+      },
+      {
+        path: '/items/1/price',
+        jsonPath: '$.items[1].price',
+        keyword: 'minimum',
+        message: '/items/1/price must be >= 0',
+        expected: '>= 0',
+        value: -1,
+      },
+    ]);
+  });
+
+  it('names maxLength and enum limits and quotes names that are not identifiers', () => {
+    const { issues } = order.validate({
+      order_id: 'o'.repeat(40),
+      currency: 'YEN',
+      items: [],
+      attributes: { 'weird key': 1, "it's": 2, '0': 3 },
+    });
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: '/order_id',
+        jsonPath: '$.order_id',
+        keyword: 'maxLength',
+        expected: 'maxLength 32',
+        value: 'o'.repeat(40),
+      }),
+      expect.objectContaining({
+        path: '/currency',
+        keyword: 'enum',
+        expected: 'one of "EUR", "USD"',
+        value: 'YEN',
+      }),
+      expect.objectContaining({
+        path: '/attributes/0',
+        jsonPath: "$.attributes['0']",
+        keyword: 'type',
+      }),
+      expect.objectContaining({
+        path: '/attributes/weird key',
+        jsonPath: "$.attributes['weird key']",
+        keyword: 'type',
+        expected: '"type": "string"',
+        value: 1,
+      }),
+      expect.objectContaining({
+        path: "/attributes/it's",
+        jsonPath: "$.attributes['it\\'s']",
+        value: 2,
+      }),
+    ]);
+  });
+
+  it('caps long strings and gives objects and arrays as capped JSON text', () => {
+    const { issues } = order.validate({
+      order_id: 'x'.repeat(500),
+      currency: { code: 'EUR' },
+      items: { sku: 'y'.repeat(300) },
+    });
+    const valueAt = (path: string): unknown => issues.find((issue) => issue.path === path)?.value;
+    expect(valueAt('/order_id')).toBe(`${'x'.repeat(199)}…`);
+    expect(valueAt('/currency')).toBe('{"code":"EUR"}');
+    expect(valueAt('/items')).toBe(`{"sku":"${'y'.repeat(191)}…`);
+    expect(String(valueAt('/items'))).toHaveLength(200);
+  });
+
+  it('names the whole document as $', () => {
+    expect(order.validate('just text').issues).toEqual([
+      {
+        path: '',
+        jsonPath: '$',
+        keyword: 'type',
+        message: 'the event must be object',
+        expected: '"type": "object"',
+        value: 'just text',
+      },
     ]);
   });
 });

@@ -20,6 +20,15 @@ export interface ValidationIssue {
   keyword: string;
   /** What a person reads. */
   message: string;
+  /** The same place as a JSONPath: `$.items[0].price`, `$['weird key']`; `$` is the whole document. */
+  jsonPath?: string;
+  /** The constraint that failed, in words or schema terms: `"type": "string"`, `>= 0`, `format email`. */
+  expected?: string;
+  /**
+   * The offending value, capped: strings over 200 characters cut with `…`, objects and
+   * arrays as JSON text cut the same way; left out when there is none (a missing field).
+   */
+  value?: unknown;
 }
 
 /** Who sent the event and how. */

@@ -30,3 +30,78 @@ export function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** One step into a JSON value: a property name, or an array index. */
+export type PathSegment = string | number;
+
+/** Splits a JSON pointer (RFC 6901) into its unescaped segments; `""` gives none. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The JSON pointer (RFC 6901) of a path; `""` is the whole document. */
+export function toPointer(segments: readonly PathSegment[]): string {
+  return segments.map((segment) => `/${pointerSegment(segment)}`).join('');
+}
+
+const SHORTHAND_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** A name as a JSONPath string literal in single quotes, escaped as RFC 9535 escapes it. */
+function quotedName(name: string): string {
+  const escaped = Array.from(
+    name,
+    (char) =>
+      ESCAPES[char] ??
+      (char < ' ' ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}` : char),
+  ).join('');
+  return `['${escaped}']`;
+}
+
+/** The JSONPath of a path: `$.items[0].price`, `$['weird key']`; `$` is the whole document. */
+export function toJsonPath(segments: readonly PathSegment[]): string {
+  return segments.reduce<string>(
+    (path, segment) =>
+      typeof segment === 'number'
+        ? `${path}[${segment}]`
+        : SHORTHAND_NAME.test(segment)
+          ? `${path}.${segment}`
+          : `${path}${quotedName(segment)}`,
+    '$',
+  );
+}
+
+/** The most characters an issue keeps of an offending value, `…` included. */
+export const ISSUE_VALUE_MAX_CHARS = 200;
+
+function capText(text: string): string {
+  if (text.length <= ISSUE_VALUE_MAX_CHARS) return text;
+  let end = ISSUE_VALUE_MAX_CHARS - 1;
+  // Never split a surrogate pair: half an emoji is not valid text.
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * An offending value as an issue carries it: strings longer than 200 characters cut with
+ * `…`, objects and arrays replaced by their JSON text cut the same way, other values kept.
+ */
+export function cappedValue(value: unknown): unknown {
+  if (typeof value === 'string') return capText(value);
+  if (value !== null && typeof value === 'object') return capText(JSON.stringify(value) ?? '');
+  return value;
+}

@@ -58,7 +58,13 @@ export function indexTemplate(
               endpoint: keyword,
               errors: {
                 type: 'nested',
-                properties: { path: keyword, keyword, message: searchableKeyword },
+                properties: {
+                  path: keyword,
+                  keyword,
+                  message: searchableKeyword,
+                  jsonPath: keyword,
+                  expected: keyword,
+                },
               },
               messages: searchableKeyword,
             },

@@ -1,5 +1,5 @@
 import { Type } from 'avsc';
-import type { Schema } from 'avsc';
+import type { Schema, types } from 'avsc';
 import { ValidationError } from '@sift/common';
 import type { ValidationIssue } from '@sift/common';
 import type {
@@ -8,17 +8,30 @@ import type {
   SchemaFormat,
   SchemaText,
 } from '../../schema-format';
-import { parseSchemaJson, pointerSegment, sortKeys } from '../parse-json';
+import { cappedValue, parseSchemaJson, sortKeys, toJsonPath, toPointer } from '../parse-json';
+import type { PathSegment } from '../parse-json';
 import { avroReaderIncompatibilities } from './avro-compatibility';
-import { applyDefaults, describeType } from './avro-values';
+import {
+  describeType,
+  naturalPath,
+  toAvroValue,
+  toNaturalValue,
+  undeclaredFields,
+} from './avro-values';
+import type { UndeclaredField } from './avro-values';
 
-/** Parses Avro schema text, with the named types of its references registered first. */
+/**
+ * Parses Avro schema text, with the named types of its references registered first. Every
+ * union is wrapped (`{"int": 5}`): `wrapUnions: 'never'` refuses unions such as
+ * `["int", "long"]` or two records, and `'auto'` would give two shapes to one kind of value;
+ * `toAvroValue` and `toNaturalValue` turn natural JSON into this form and back.
+ */
 function toType({ schema, references = [] }: SchemaText): Type {
   const registry: Record<string, Type> = {};
   const parse = (text: string, what: string): Type => {
     const parsed = parseSchemaJson(text, 'AVRO') as Schema;
     try {
-      return Type.forSchema(parsed, { wrapUnions: 'auto', registry });
+      return Type.forSchema(parsed, { wrapUnions: 'always', registry });
     } catch (error) {
       throw new ValidationError(
         'SIFT_SCHEMA_INVALID',
@@ -33,71 +46,54 @@ function toType({ schema, references = [] }: SchemaText): Type {
   return parse(schema, '');
 }
 
-function issueAt(path: string[], value: unknown, type: Type): ValidationIssue {
-  const pointer = path
-    .map(pointerSegment)
-    .map((segment) => `/${segment}`)
-    .join('');
+function quoted(names: readonly string[]): string {
+  return names.map((name) => JSON.stringify(name)).join(', ');
+}
+
+/** The issue of one value avsc refused; `path` is in the natural JSON, `found` avsc's form. */
+function issueAt(path: PathSegment[], found: unknown, type: Type): ValidationIssue {
+  const pointer = toPointer(path);
   const where = pointer === '' ? 'the event' : pointer;
-  if (value === undefined) {
+  const at = { path: pointer, jsonPath: toJsonPath(path) };
+  if (found === undefined) {
     return {
-      path: pointer,
+      ...at,
       keyword: 'required',
       message: `${where} is required (${describeType(type)})`,
+      expected: describeType(type),
     };
   }
+  const value = toNaturalValue(type, found);
   if (type.typeName === 'enum') {
-    const symbols = (type as unknown as { symbols: string[] }).symbols;
+    const symbols = quoted((type as types.EnumType).symbols);
     return {
-      path: pointer,
+      ...at,
       keyword: 'enum',
-      message: `${where} must be one of ${symbols.map((s) => JSON.stringify(s)).join(', ')}`,
+      message: `${where} must be one of ${symbols}`,
+      expected: `one of ${symbols}`,
+      value: cappedValue(value),
     };
   }
   return {
-    path: pointer,
+    ...at,
     keyword: 'type',
     message: `${where} must be ${describeType(type)}, got ${JSON.stringify(value)?.slice(0, 80) ?? String(value)}`,
+    expected: describeType(type),
+    value: cappedValue(value),
   };
 }
 
-/** Lists fields the data has but the record does not declare, at every depth. */
-function undeclaredFields(
-  type: Type,
-  value: unknown,
-  path: string[],
-  issues: ValidationIssue[],
-): void {
-  if (
-    type.typeName === 'record' &&
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value)
-  ) {
-    const fields = (type as unknown as { fields: { name: string; type: Type }[] }).fields;
-    const names = new Set(fields.map((field) => field.name));
-    for (const key of Object.keys(value)) {
-      if (!names.has(key)) {
-        const pointer = [...path, key].map((s) => `/${pointerSegment(s)}`).join('');
-        issues.push({
-          path: pointer,
-          keyword: 'additionalProperties',
-          message: `${pointer} is not a field of record ${type.name ?? ''}`.trimEnd(),
-        });
-      }
-    }
-    for (const field of fields) {
-      undeclaredFields(
-        field.type,
-        (value as Record<string, unknown>)[field.name],
-        [...path, field.name],
-        issues,
-      );
-    }
-  } else if (type.typeName === 'array' && Array.isArray(value)) {
-    const items = (type as unknown as { itemsType: Type }).itemsType;
-    value.forEach((item, index) => undeclaredFields(items, item, [...path, String(index)], issues));
-  }
+function undeclaredIssue({ path, record, value }: UndeclaredField): ValidationIssue {
+  const pointer = toPointer(path);
+  const fields = record.fields.map((field) => field.name);
+  return {
+    path: pointer,
+    jsonPath: toJsonPath(path),
+    keyword: 'additionalProperties',
+    message: `${pointer} is not a field of record ${record.name ?? ''}`.trimEnd(),
+    expected: `only the fields ${quoted(fields)} of ${describeType(record)}`,
+    ...(value === undefined ? {} : { value: cappedValue(value) }),
+  };
 }
 
 class CompiledAvroSchema implements CompiledSchema {
@@ -106,26 +102,28 @@ class CompiledAvroSchema implements CompiledSchema {
   constructor(private readonly type: Type) {}
 
   validate(data: unknown): { value: unknown; issues: ValidationIssue[] } {
-    const value = applyDefaults(this.type, data);
-    const issues: ValidationIssue[] = [];
-    undeclaredFields(this.type, value, [], issues);
-    this.type.isValid(value, {
+    const avro = toAvroValue(this.type, data);
+    const issues = undeclaredFields(this.type, avro).map(undeclaredIssue);
+    this.type.isValid(avro, {
       errorHook: (path: string[], found: unknown, type: Type) =>
-        issues.push(issueAt(path, found, type)),
+        issues.push(issueAt(naturalPath(this.type, path), found, type)),
     });
-    return { value, issues };
+    return { value: toNaturalValue(this.type, avro, { keepBranches: true }), issues };
   }
 
   encode(value: unknown): Buffer {
-    return this.type.toBuffer(value);
+    return this.type.toBuffer(toAvroValue(this.type, value));
   }
 
   decode(bytes: Buffer): unknown {
-    return this.type.fromBuffer(bytes);
+    return toNaturalValue(this.type, this.type.fromBuffer(bytes));
   }
 }
 
-/** Avro schemas, through avsc; event data arrives as natural JSON (unions unwrapped). */
+/**
+ * Avro schemas, through avsc. Event data arrives as natural JSON or with unions in Avro's JSON
+ * encoding, and decodes to natural JSON.
+ */
 export const avroFormat: SchemaFormat = {
   schemaType: 'AVRO',
   canonicalize(schema: SchemaText, options: { normalize?: boolean } = {}): string {

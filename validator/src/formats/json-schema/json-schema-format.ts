@@ -10,7 +10,15 @@ import type {
   SchemaFormat,
   SchemaText,
 } from '../../schema-format';
-import { parseSchemaJson, pointerSegment, sortKeys } from '../parse-json';
+import {
+  cappedValue,
+  parseSchemaJson,
+  pointerSegments,
+  sortKeys,
+  toJsonPath,
+  toPointer,
+} from '../parse-json';
+import type { PathSegment } from '../parse-json';
 import { jsonSchemaReaderIncompatibilities } from './json-schema-compatibility';
 import type { JsonSchemaDocument, RefResolver } from './json-schema-compatibility';
 
@@ -21,7 +29,8 @@ type AjvClass = new (options: object) => Ajv;
 
 /** A fresh ajv of a dialect: every compile gets its own, so `$id`s and references never collide. */
 function createAjv(dialect: AjvClass): Ajv {
-  const ajv = new dialect({ allErrors: true, strict: false, validateFormats: true });
+  // `verbose` puts the failing schema and data on each error, for `expected` and `value`.
+  const ajv = new dialect({ allErrors: true, strict: false, validateFormats: true, verbose: true });
   addFormats(ajv);
   // Iglu's self-describing schemas name themselves in `self`; it constrains nothing.
   ajv.addKeyword({ keyword: 'self', schemaType: 'object' });
@@ -89,26 +98,115 @@ function compileValidator({ schema, references = [] }: SchemaText): ValidateFunc
   }
 }
 
-function toIssue(error: ErrorObject): ValidationIssue {
-  let path = error.instancePath;
-  if (error.keyword === 'required') {
-    path += `/${pointerSegment(String(error.params['missingProperty']))}`;
-    return { path, keyword: 'required', message: `${path} is required` };
+/** The segments of a pointer into `data`: indices of arrays as numbers, names as strings. */
+function segmentsIn(data: unknown, pointer: string): PathSegment[] {
+  let current: unknown = data;
+  return pointerSegments(pointer).map((segment) => {
+    const inArray = Array.isArray(current) && /^(0|[1-9]\d*)$/.test(segment);
+    current =
+      current !== null && typeof current === 'object'
+        ? (current as Record<string, unknown>)[segment]
+        : undefined;
+    return inArray ? Number(segment) : segment;
+  });
+}
+
+function json(value: unknown): string {
+  return String(cappedValue(JSON.stringify(value)));
+}
+
+function listed(values: readonly unknown[]): string {
+  return values.map((value) => JSON.stringify(value)).join(', ');
+}
+
+/** The property a keyword names below the failing object, if any: the missing or extra one. */
+function namedProperty({ keyword, params }: ErrorObject): string | undefined {
+  const name =
+    keyword === 'required'
+      ? params['missingProperty']
+      : keyword === 'additionalProperties'
+        ? params['additionalProperty']
+        : keyword === 'unevaluatedProperties'
+          ? params['unevaluatedProperty']
+          : undefined;
+  return name === undefined ? undefined : String(name);
+}
+
+/** The constraint an ajv error (with `verbose`) reports, in words or schema terms. */
+function expectedOf(error: ErrorObject, property: string | undefined): string {
+  const { keyword, params } = error;
+  const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
+  switch (keyword) {
+    case 'required': {
+      const properties = parent['properties'] as Record<string, unknown> | undefined;
+      const schema = property === undefined ? undefined : properties?.[property];
+      return schema === undefined || schema === true ? 'present' : json(schema);
+    }
+    case 'additionalProperties': {
+      const names = Object.keys((parent['properties'] as object | undefined) ?? {});
+      const patterns = Object.keys((parent['patternProperties'] as object | undefined) ?? {});
+      const allowed = [
+        ...names.map((name) => JSON.stringify(name)),
+        ...patterns.map((p) => `/${p}/`),
+      ];
+      return allowed.length === 0 ? 'no properties' : `only ${allowed.join(', ')}`;
+    }
+    case 'unevaluatedProperties':
+      return 'no unevaluated properties';
+    case 'enum':
+      return `one of ${listed(params['allowedValues'] as unknown[])}`;
+    case 'const':
+      return `equal to ${json(params['allowedValue'])}`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${String(params['comparison'])} ${String(params['limit'])}`;
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties':
+      return `${keyword} ${String(params['limit'])}`;
+    case 'format':
+      return `format ${String(params['format'])}`;
+    case 'pattern':
+      return `pattern ${String(params['pattern'])}`;
+    case 'multipleOf':
+      return `multiple of ${String(params['multipleOf'])}`;
+    case 'dependentRequired':
+    case 'dependencies':
+      return `${JSON.stringify(params['missingProperty'])} when ${JSON.stringify(params['property'])} is present`;
+    default:
+      return `${JSON.stringify(keyword)}: ${json(error.schema)}`;
   }
-  if (error.keyword === 'additionalProperties') {
-    path += `/${pointerSegment(String(error.params['additionalProperty']))}`;
-    return { path, keyword: error.keyword, message: `${path} is not an allowed property` };
-  }
+}
+
+function toIssue(error: ErrorObject, data: unknown): ValidationIssue {
+  const property = namedProperty(error);
+  const segments = segmentsIn(data, error.instancePath);
+  if (property !== undefined) segments.push(property);
+  const path = toPointer(segments);
   const where = path === '' ? 'the event' : path;
-  const allowed =
-    error.keyword === 'enum'
-      ? `: ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-      : '';
-  return {
+  const offending =
+    property === undefined
+      ? error.data
+      : (error.data as Record<string, unknown> | undefined)?.[property];
+  const fields = {
     path,
+    jsonPath: toJsonPath(segments),
     keyword: error.keyword,
-    message: `${where} ${error.message ?? 'is invalid'}${allowed}`,
+    expected: expectedOf(error, property),
+    ...(offending === undefined ? {} : { value: cappedValue(offending) }),
   };
+  if (error.keyword === 'required') return { ...fields, message: `${path} is required` };
+  if (error.keyword === 'additionalProperties') {
+    return { ...fields, message: `${path} is not an allowed property` };
+  }
+  const allowed =
+    error.keyword === 'enum' ? `: ${listed(error.params['allowedValues'] as unknown[])}` : '';
+  return { ...fields, message: `${where} ${error.message ?? 'is invalid'}${allowed}` };
 }
 
 class CompiledJsonSchema implements CompiledSchema {
@@ -118,7 +216,8 @@ class CompiledJsonSchema implements CompiledSchema {
 
   validate(data: unknown): { value: unknown; issues: ValidationIssue[] } {
     const valid = this.validateFn(data);
-    return { value: data, issues: valid ? [] : (this.validateFn.errors ?? []).map(toIssue) };
+    const errors = valid ? [] : (this.validateFn.errors ?? []);
+    return { value: data, issues: errors.map((error) => toIssue(error, data)) };
   }
 
   encode(value: unknown): Buffer {
