@@ -6,6 +6,7 @@ import { ValidatorCache } from '@sift/validator';
 import { collectorRouter } from './adapters/http/collector-router';
 import type { CollectorConfig } from './config';
 import { EventProcessor } from './domain/event-processor';
+import type { EnrichmentHook, GeoLookup } from './domain/enrichment';
 import type { SchemaSource } from './ports';
 
 /** What the collector app needs from outside. */
@@ -14,12 +15,21 @@ export interface CollectorDeps {
   log: EventLog;
   logger: Logger;
   now?: () => Date;
+  /** Geo database for the geo enrichment; none by default. */
+  geo?: GeoLookup;
+  /** Custom enrichments (see the collector README); none by default. */
+  hooks?: readonly EnrichmentHook[];
 }
 
 /** The collector: an express app, not yet listening. */
 export function buildCollectorApp(
   config: Pick<CollectorConfig, 'maxBodyBytes' | 'goodTopic' | 'badTopic'> &
-    Partial<Pick<CollectorConfig, 'corsOrigins' | 'maxBatchEvents' | 'maxEventBytes'>>,
+    Partial<
+      Pick<
+        CollectorConfig,
+        'corsOrigins' | 'maxBatchEvents' | 'maxEventBytes' | 'ipAnonymization' | 'internalDomains'
+      >
+    >,
   deps: CollectorDeps,
 ): express.Express {
   const metrics = createMetricsRegistry('collector');
@@ -31,6 +41,12 @@ export function buildCollectorApp(
       ...(config.maxEventBytes ? { maxEventBytes: config.maxEventBytes } : {}),
     },
     ...(deps.now ? { now: deps.now } : {}),
+    enrichment: {
+      ipAnonymization: config.ipAnonymization ?? 'partial',
+      internalDomains: config.internalDomains ?? [],
+      ...(deps.geo ? { geo: deps.geo } : {}),
+    },
+    ...(deps.hooks ? { hooks: deps.hooks } : {}),
   });
   const app = express();
   app.disable('x-powered-by');
@@ -50,6 +66,7 @@ export function buildCollectorApp(
       maxBodyBytes: config.maxBodyBytes,
       topics: { good: config.goodTopic, bad: config.badTopic },
       corsOrigins: config.corsOrigins ?? [],
+      ipAnonymization: config.ipAnonymization ?? 'partial',
     }),
   );
   return app;

@@ -25,6 +25,12 @@ export interface CollectorConfig {
   maxBatchEvents: number;
   /** Largest single event, bytes; default 65536. */
   maxEventBytes: number;
+  /** How much of client addresses is kept: `none` (all), `partial` (default), `full` (nothing). */
+  ipAnonymization: 'none' | 'partial' | 'full';
+  /** Referrer domains that count as the site itself (source category `internal`). */
+  internalDomains: string[];
+  /** A MaxMind-format city database (.mmdb) for geo enrichment; none by default. */
+  geoDatabase?: string;
 }
 
 const schema: JSONSchemaType<CollectorConfig> = {
@@ -50,6 +56,9 @@ const schema: JSONSchemaType<CollectorConfig> = {
     },
     maxBatchEvents: { type: 'integer', minimum: 1, maximum: 100000, default: 500 },
     maxEventBytes: { type: 'integer', minimum: 256, default: 65536 },
+    ipAnonymization: { type: 'string', enum: ['none', 'partial', 'full'], default: 'partial' },
+    internalDomains: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+    geoDatabase: { type: 'string', minLength: 1, nullable: true },
   },
   required: [
     'port',
@@ -63,6 +72,8 @@ const schema: JSONSchemaType<CollectorConfig> = {
     'corsOrigins',
     'maxBatchEvents',
     'maxEventBytes',
+    'ipAnonymization',
+    'internalDomains',
   ],
   additionalProperties: false,
 };
@@ -79,6 +90,9 @@ const fields: EnvMap<CollectorConfig> = {
   corsOrigins: { env: 'SIFT_COLLECTOR_CORS_ORIGINS', type: 'list' },
   maxBatchEvents: { env: 'SIFT_COLLECTOR_MAX_BATCH_EVENTS', type: 'integer' },
   maxEventBytes: { env: 'SIFT_COLLECTOR_MAX_EVENT_BYTES', type: 'integer' },
+  ipAnonymization: { env: 'SIFT_COLLECTOR_IP_ANONYMIZATION', type: 'string' },
+  internalDomains: { env: 'SIFT_COLLECTOR_INTERNAL_DOMAINS', type: 'list' },
+  geoDatabase: { env: 'SIFT_COLLECTOR_GEO_DATABASE', type: 'string' },
 };
 
 /** Reads the collector's config from the environment; throws one error naming every bad variable. */

@@ -2,6 +2,7 @@ import { createLogger, listen } from '@sift/common';
 import type { Logger, RunningServer } from '@sift/common';
 import { KafkaEventLog } from '@sift/event-log';
 import { RegistryClient } from '@sift/registry-client';
+import { MaxmindGeoLookup } from './adapters/maxmind/maxmind-geo-lookup';
 import { RegistrySchemaSource } from './adapters/registry/registry-schema-source';
 import { buildCollectorApp } from './app';
 import type { CollectorConfig } from './config';
@@ -20,7 +21,8 @@ export async function startCollector(
   const schemas = new RegistrySchemaSource(
     new RegistryClient({ url: config.registryUrl, latestTtlMs: config.schemaCacheMs }),
   );
-  const app = buildCollectorApp(config, { schemas, log, logger });
+  const geo = config.geoDatabase ? await MaxmindGeoLookup.open(config.geoDatabase) : undefined;
+  const app = buildCollectorApp(config, { schemas, log, logger, ...(geo ? { geo } : {}) });
   const running = await listen(app, config.port, config.host);
   logger.info({ url: running.url, brokers: config.kafkaBrokers }, 'collector listening');
   return {

@@ -6,6 +6,8 @@ import { encodeWireFormat } from '@sift/registry-client';
 import type { ValidatorCache } from '@sift/validator';
 import type { SchemaSource } from '../ports';
 import { isUuid, readEnvelope } from './envelope';
+import { enrich, enrichmentHeaders, runEnrichmentHooks } from './enrichment';
+import type { EnrichmentHook, EnrichmentOptions } from './enrichment';
 import type { EventEnvelope } from './envelope';
 
 /** What the sender is told about one event. */
@@ -45,6 +47,10 @@ export interface EventProcessorDeps {
   schemas: SchemaSource;
   validators: ValidatorCache;
   limits?: Partial<EventLimits>;
+  /** How events are enriched (IP anonymization, internal domains, geo database). */
+  enrichment?: EnrichmentOptions;
+  /** Custom enrichments, run on every good event after the built-in ones. */
+  hooks?: readonly EnrichmentHook[];
   now?: () => Date;
   newId?: () => string;
 }
@@ -69,7 +75,7 @@ export class EventProcessor {
   }
 
   /** Processes the raw text of a `POST /v1/events` body. */
-  async processBody(body: string, source: RequestSource): Promise<Collected> {
+  async processBody(body: string, source: RequestSource, clientIp?: string): Promise<Collected> {
     const receivedAt = this.now().toISOString();
     let parsed: unknown;
     try {
@@ -100,7 +106,7 @@ export class EventProcessor {
         },
       ]);
     }
-    return this.processEvents(events, source, receivedAt);
+    return this.processEvents(events, source, receivedAt, clientIp);
   }
 
   /**
@@ -143,6 +149,7 @@ export class EventProcessor {
     rawQuery: string,
     source: RequestSource,
     pageUrl?: string,
+    clientIp?: string,
   ): Promise<Collected> {
     const receivedAt = this.now().toISOString();
     const { e: event, v: version, d: encoded, id, sa: sentAt } = query;
@@ -168,7 +175,7 @@ export class EventProcessor {
     if (sentAt !== undefined) raw['sent_at'] = sentAt;
     // A pixel's page is the page that embedded it: the browser's Referer.
     if (pageUrl !== undefined) raw['context'] = { page_url: pageUrl };
-    return this.processEvents([raw], source, receivedAt);
+    return this.processEvents([raw], source, receivedAt, clientIp);
   }
 
   /** Processes events already parsed out of a request; each gets a verdict. */
@@ -176,10 +183,11 @@ export class EventProcessor {
     events: unknown[],
     source: RequestSource,
     receivedAt: string,
+    clientIp?: string,
   ): Promise<Collected> {
     const collected: Collected = { good: [], bad: [], verdicts: [] };
     const outcomes = await Promise.all(
-      events.map((raw) => this.processEvent(raw, source, receivedAt)),
+      events.map((raw) => this.processEvent(raw, source, receivedAt, clientIp)),
     );
     outcomes.forEach((outcome, index) => {
       if ('record' in outcome) {
@@ -198,6 +206,7 @@ export class EventProcessor {
     raw: unknown,
     source: RequestSource,
     receivedAt: string,
+    clientIp: string | undefined,
   ): Promise<{ record: LogRecord; id: string } | { bad: BadEvent }> {
     const payload = JSON.stringify(raw) ?? 'undefined';
     const givenId = (raw as { id?: unknown } | null)?.id;
@@ -299,14 +308,47 @@ export class EventProcessor {
     };
     const optional: [string, string | undefined][] = [
       [goodEventHeaders.sentAt, envelope.sent_at],
-      [goodEventHeaders.userAgent, source.user_agent],
-      [goodEventHeaders.clientIp, source.ip],
-      [goodEventHeaders.pageUrl, text(context['page_url'])],
-      [goodEventHeaders.referrer, text(context['referrer'])],
       [goodEventHeaders.userId, userId],
       [goodEventHeaders.sessionId, sessionId],
     ];
     for (const [name, value] of optional) if (value !== undefined) headers[name] = value;
+    const enrichment = enrich(
+      {
+        receivedAt: new Date(receivedAt),
+        ...(envelope.sent_at !== undefined ? { sentAt: envelope.sent_at } : {}),
+        ...(text(context['created_at']) ? { deviceCreatedAt: text(context['created_at']) } : {}),
+        ...(source.user_agent !== undefined ? { userAgent: source.user_agent } : {}),
+        ...(clientIp !== undefined ? { ip: clientIp } : {}),
+        ...(text(context['page_url']) ? { pageUrl: text(context['page_url']) } : {}),
+        ...(text(context['referrer']) ? { referrer: text(context['referrer']) } : {}),
+      },
+      this.deps.enrichment,
+    );
+    let custom: Record<string, string>;
+    try {
+      custom = (
+        await runEnrichmentHooks(this.deps.hooks ?? [], {
+          eventType: envelope.event,
+          data: value,
+          context,
+          enrichment,
+        })
+      ).headers;
+    } catch (error) {
+      return bad(
+        'enrichment_failed',
+        [
+          {
+            path: '',
+            keyword: 'enrichment',
+            message: `a custom enrichment failed: ${(error as Error).message}`,
+          },
+        ],
+        envelope,
+        resolved.version,
+      );
+    }
+    Object.assign(headers, custom, enrichmentHeaders(enrichment));
     return {
       id,
       record: {

@@ -10,6 +10,7 @@ export type BadEventKind =
   | 'unknown_version'
   | 'schema_violation'
   | 'encoding_failed'
+  | 'enrichment_failed'
   | 'index_rejected';
 
 /** One reason an event was refused: where in the payload, which rule, in words. */

@@ -7,8 +7,9 @@ export const BAD_TOPIC = 'sift.events.bad';
 export type Verdict = 'good' | 'bad';
 
 /**
- * Headers of a record on the good topic. The event data itself is the value; everything
- * Sift knows about the event beyond its data travels here.
+ * Headers of a record on the good topic: the one list of them. The event data itself is the
+ * value; everything Sift knows about the event beyond its data travels here. `sift-ua-bot` is
+ * `true` or `false`; `sift-geo-location` is `lat,lon`.
  */
 export const goodEventHeaders = {
   eventId: 'sift-event-id',
@@ -24,6 +25,40 @@ export const goodEventHeaders = {
   sourceCategory: 'sift-source-category',
   userId: 'sift-user-id',
   sessionId: 'sift-session-id',
+  // Enrichments (collector/src/domain/enrichment): absent when their input is missing.
+  eventTime: 'sift-event-time',
+  uaName: 'sift-ua-name',
+  uaVersion: 'sift-ua-version',
+  uaOsName: 'sift-ua-os-name',
+  uaOsVersion: 'sift-ua-os-version',
+  uaDeviceType: 'sift-ua-device-type',
+  uaDeviceVendor: 'sift-ua-device-vendor',
+  uaDeviceModel: 'sift-ua-device-model',
+  uaBot: 'sift-ua-bot',
+  urlScheme: 'sift-url-scheme',
+  urlDomain: 'sift-url-domain',
+  urlPort: 'sift-url-port',
+  urlPath: 'sift-url-path',
+  urlQuery: 'sift-url-query',
+  urlFragment: 'sift-url-fragment',
+  utmSource: 'sift-utm-source',
+  utmMedium: 'sift-utm-medium',
+  utmCampaign: 'sift-utm-campaign',
+  utmTerm: 'sift-utm-term',
+  utmContent: 'sift-utm-content',
+  clickIdName: 'sift-click-id-name',
+  clickId: 'sift-click-id',
+  referrerDomain: 'sift-referrer-domain',
+  referrerPath: 'sift-referrer-path',
+  sourceName: 'sift-source-name',
+  geoContinentCode: 'sift-geo-continent-code',
+  geoCountryIsoCode: 'sift-geo-country-iso-code',
+  geoCountryName: 'sift-geo-country-name',
+  geoRegionIsoCode: 'sift-geo-region-iso-code',
+  geoRegionName: 'sift-geo-region-name',
+  geoCityName: 'sift-geo-city-name',
+  geoTimezone: 'sift-geo-timezone',
+  geoLocation: 'sift-geo-location',
 } as const;
 
 /** The topics events flow through; tests and side-by-side deployments may rename them. */

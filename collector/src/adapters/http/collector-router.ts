@@ -5,7 +5,8 @@ import type { Registry } from 'prom-client';
 import { isSiftError } from '@sift/common';
 import type { Logger, Topics } from '@sift/common';
 import type { EventLog, LogRecord } from '@sift/event-log';
-import { anonymizeIp } from '../../domain/anonymize-ip';
+import { anonymizeClientIp } from '../../domain/enrichment';
+import type { IpAnonymization } from '../../domain/enrichment';
 import type { Collected, EventProcessor, RequestSource } from '../../domain/event-processor';
 import { cors } from './cors';
 import { readBody } from './read-body';
@@ -20,14 +21,16 @@ export interface CollectorRouterDeps {
   topics: Topics;
   /** Origins browsers may call from; `*` for any. */
   corsOrigins: readonly string[];
+  /** How much of the client address bad events keep (good events: see the enrichment). */
+  ipAnonymization: IpAnonymization;
 }
 
 /** The 1×1 transparent GIF every pixel request gets back. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-function source(req: Request, endpoint: string): RequestSource {
+function source(req: Request, endpoint: string, mode: IpAnonymization): RequestSource {
   const userAgent = req.get('user-agent');
-  const ip = anonymizeIp(req.ip);
+  const ip = anonymizeClientIp(req.ip, mode);
   return { endpoint, ...(ip ? { ip } : {}), ...(userAgent ? { user_agent: userAgent } : {}) };
 }
 
@@ -60,13 +63,13 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
   // Bodies are read as text up to the limit, so malformed or oversize input is kept as a bad event.
   router.post('/v1/events', async (req: Request, res: Response) => {
     const body = await readBody(req, maxBodyBytes);
-    const from = source(req, 'POST /v1/events');
+    const from = source(req, 'POST /v1/events', deps.ipAnonymization);
     const collected =
       body.unreadableEncoding !== undefined
         ? processor.rejectUnreadableBody(body.text, body.unreadableEncoding, from)
         : body.truncated
           ? processor.rejectOversizeBody(body.text, body.totalBytes, maxBodyBytes, from)
-          : await processor.processBody(body.text, from);
+          : await processor.processBody(body.text, from, req.ip);
     await handOff(collected);
     const whole = collected.verdicts.length === 1 && collected.verdicts[0]?.index === null;
     const status = !whole ? 200 : collected.bad[0]?.kind === 'size_violation' ? 413 : 400;
@@ -88,8 +91,9 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
     const collected = await processor.processPixel(
       query,
       rawQuery,
-      source(req, 'GET /i'),
+      source(req, 'GET /i', deps.ipAnonymization),
       req.get('referer'),
+      req.ip,
     );
     try {
       await handOff(collected);
