@@ -5,6 +5,8 @@ import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { loadSinkConfig, startSink } from '@sift/sinks';
 import type { CompatibilityLevel } from '@sift/validator';
 import { up } from './commands/up';
+import { addRecoverCommand } from './commands/recover';
+import { addValidateCommand } from './commands/validate';
 import {
   EXIT_USAGE,
   parseCompatibilityLevel,
@@ -86,6 +88,9 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: ProgramIo = processIo):
       const running = await startSink(config, logger);
       runUntilSignal([{ name: `sink-${options.kind}`, close: running.close }], logger);
     });
+
+  addValidateCommand(program, env);
+  addRecoverCommand(program, env, io);
 
   const schemas = program
     .command('schemas')

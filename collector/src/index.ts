@@ -8,3 +8,55 @@ export type { Collected, EventVerdict, RequestSource } from './domain/event-proc
 export { anonymizeIp } from './domain/anonymize-ip';
 export type { ResolvedSchema, SchemaMiss, SchemaSource } from './ports';
 export { RegistrySchemaSource } from './adapters/registry/registry-schema-source';
+export {
+  badEventKinds,
+  defaultRecoveryKinds,
+  matchesQuery,
+  parseBadEvent,
+} from './recovery/bad-event-reader';
+export type { BadEventQuery, BadEventReader, ReadBadEvent } from './recovery/bad-event-reader';
+export { recoverEvents } from './recovery/recover-events';
+export type {
+  RecoveryDeps,
+  RecoveryOptions,
+  RecoveryOutcome,
+  RecoveryReport,
+} from './recovery/recover-events';
+export { EventLogBadEventReader } from './recovery/event-log-bad-event-reader';
+export type { EventLogBadEventReaderOptions } from './recovery/event-log-bad-event-reader';
+export {
+  badEventFromDocument,
+  ElasticsearchBadEventReader,
+} from './adapters/elasticsearch/elasticsearch-bad-event-reader';
+export type { ElasticsearchBadEventReaderOptions } from './adapters/elasticsearch/elasticsearch-bad-event-reader';
+export { runRecovery } from './recovery/run-recovery';
+export type { RecoveryOverrides, RecoverySource } from './recovery/run-recovery';
+export { loadRecoveryConfig, loadValidateStageConfig } from './recovery/recovery-config';
+export type { RecoveryConfig, ValidateStageConfig } from './recovery/recovery-config';
+export { RAW_TOPIC, rawRecord, rawRecordHeaders, readRawRecord } from './recovery/raw-record';
+export type { RawRequest } from './recovery/raw-record';
+export { nameBasedUuid, rawEventId } from './recovery/deterministic-id';
+export { badEventRecord, ValidateStage } from './recovery/validate-stage';
+export type {
+  ValidateBatchResult,
+  ValidateStageDeps,
+  ValidateStageOptions,
+} from './recovery/validate-stage';
+export { startValidateStage } from './recovery/start-validate-stage';
+export type { ValidateStageOverrides } from './recovery/start-validate-stage';
+export {
+  enrich,
+  enrichmentHeaders,
+  runEnrichmentHooks,
+  anonymizeClientIp,
+} from './domain/enrichment';
+export type {
+  Enrichment,
+  EnrichmentHook,
+  EnrichmentHookEvent,
+  EnrichmentOptions,
+  GeoInfo,
+  GeoLookup,
+  IpAnonymization,
+} from './domain/enrichment';
+export { MaxmindGeoLookup } from './adapters/maxmind/maxmind-geo-lookup';
