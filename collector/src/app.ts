@@ -1,4 +1,5 @@
 import express from 'express';
+import { Gauge } from 'prom-client';
 import { createMetricsRegistry } from '@sift/common';
 import type { Logger } from '@sift/common';
 import type { EventLog } from '@sift/event-log';
@@ -19,6 +20,8 @@ export interface CollectorDeps {
   geo?: GeoLookup;
   /** Custom enrichments (see the collector README); none by default. */
   hooks?: readonly EnrichmentHook[];
+  /** What is handed to the log and not yet acknowledged, shown on /metrics. */
+  buffer?: { pending(): { records: number; bytes: number } };
 }
 
 /** The collector: an express app, not yet listening. */
@@ -33,6 +36,25 @@ export function buildCollectorApp(
   deps: CollectorDeps,
 ): express.Express {
   const metrics = createMetricsRegistry('collector');
+  const buffer = deps.buffer;
+  if (buffer) {
+    new Gauge({
+      name: 'sift_collector_pending_records',
+      help: 'Records handed to the event log and not yet acknowledged.',
+      registers: [metrics],
+      collect() {
+        this.set(buffer.pending().records);
+      },
+    });
+    new Gauge({
+      name: 'sift_collector_pending_bytes',
+      help: 'Bytes handed to the event log and not yet acknowledged.',
+      registers: [metrics],
+      collect() {
+        this.set(buffer.pending().bytes);
+      },
+    });
+  }
   const processor = new EventProcessor({
     schemas: deps.schemas,
     validators: new ValidatorCache(),

@@ -31,6 +31,14 @@ export interface CollectorConfig {
   internalDomains: string[];
   /** A MaxMind-format city database (.mmdb) for geo enrichment; none by default. */
   geoDatabase?: string;
+  /** Records handed to Kafka and not yet acknowledged, at most; past it requests get 503. Default 10000. */
+  maxPendingRecords: number;
+  /** Bytes handed to Kafka and not yet acknowledged, at most; default 64 MiB. */
+  maxPendingBytes: number;
+  /** How long a request waits for Kafka's acknowledgement before a 503, ms; default 10000. */
+  appendTimeoutMs: number;
+  /** How long appends wait to be combined into one produce request, ms; default 0 (one event-loop turn). */
+  lingerMs: number;
 }
 
 const schema: JSONSchemaType<CollectorConfig> = {
@@ -59,6 +67,10 @@ const schema: JSONSchemaType<CollectorConfig> = {
     ipAnonymization: { type: 'string', enum: ['none', 'partial', 'full'], default: 'partial' },
     internalDomains: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
     geoDatabase: { type: 'string', minLength: 1, nullable: true },
+    maxPendingRecords: { type: 'integer', minimum: 1, default: 10000 },
+    maxPendingBytes: { type: 'integer', minimum: 1024, default: 67108864 },
+    appendTimeoutMs: { type: 'integer', minimum: 1, default: 10000 },
+    lingerMs: { type: 'integer', minimum: 0, maximum: 1000, default: 0 },
   },
   required: [
     'port',
@@ -74,6 +86,10 @@ const schema: JSONSchemaType<CollectorConfig> = {
     'maxEventBytes',
     'ipAnonymization',
     'internalDomains',
+    'maxPendingRecords',
+    'maxPendingBytes',
+    'appendTimeoutMs',
+    'lingerMs',
   ],
   additionalProperties: false,
 };
@@ -93,6 +109,10 @@ const fields: EnvMap<CollectorConfig> = {
   ipAnonymization: { env: 'SIFT_COLLECTOR_IP_ANONYMIZATION', type: 'string' },
   internalDomains: { env: 'SIFT_COLLECTOR_INTERNAL_DOMAINS', type: 'list' },
   geoDatabase: { env: 'SIFT_COLLECTOR_GEO_DATABASE', type: 'string' },
+  maxPendingRecords: { env: 'SIFT_COLLECTOR_MAX_PENDING_RECORDS', type: 'integer' },
+  maxPendingBytes: { env: 'SIFT_COLLECTOR_MAX_PENDING_BYTES', type: 'integer' },
+  appendTimeoutMs: { env: 'SIFT_COLLECTOR_APPEND_TIMEOUT_MS', type: 'integer' },
+  lingerMs: { env: 'SIFT_COLLECTOR_LINGER_MS', type: 'integer' },
 };
 
 /** Reads the collector's config from the environment; throws one error naming every bad variable. */

@@ -1,6 +1,6 @@
 import { createLogger, listen } from '@sift/common';
 import type { Logger, RunningServer } from '@sift/common';
-import { KafkaEventLog } from '@sift/event-log';
+import { BoundedEventLog, KafkaEventLog } from '@sift/event-log';
 import { RegistryClient } from '@sift/registry-client';
 import { MaxmindGeoLookup } from './adapters/maxmind/maxmind-geo-lookup';
 import { RegistrySchemaSource } from './adapters/registry/registry-schema-source';
@@ -12,17 +12,33 @@ export async function startCollector(
   config: Readonly<CollectorConfig>,
   logger: Logger = createLogger('collector'),
 ): Promise<RunningServer> {
-  const log = new KafkaEventLog({
+  const kafka = new KafkaEventLog({
     brokers: config.kafkaBrokers,
     clientId: 'sift-collector',
     logger,
   });
-  await log.ensureTopics([config.goodTopic, config.badTopic]);
+  await kafka.ensureTopics([config.goodTopic, config.badTopic]);
+  // Bounded: past the limits requests get 503 instead of piling up while Kafka is away.
+  const log = new BoundedEventLog({
+    inner: kafka,
+    maxPendingRecords: config.maxPendingRecords,
+    maxPendingBytes: config.maxPendingBytes,
+    appendTimeoutMs: config.appendTimeoutMs,
+    lingerMs: config.lingerMs,
+    closeTimeoutMs: config.appendTimeoutMs,
+    logger,
+  });
   const schemas = new RegistrySchemaSource(
     new RegistryClient({ url: config.registryUrl, latestTtlMs: config.schemaCacheMs }),
   );
   const geo = config.geoDatabase ? await MaxmindGeoLookup.open(config.geoDatabase) : undefined;
-  const app = buildCollectorApp(config, { schemas, log, logger, ...(geo ? { geo } : {}) });
+  const app = buildCollectorApp(config, {
+    schemas,
+    log,
+    logger,
+    buffer: log,
+    ...(geo ? { geo } : {}),
+  });
   const running = await listen(app, config.port, config.host);
   logger.info({ url: running.url, brokers: config.kafkaBrokers }, 'collector listening');
   return {

@@ -1,0 +1,483 @@
+// @ts-check
+/**
+ * Sift collector benchmark: events/s and p50/p99 latency of 25-event batches (`POST /v1/events`)
+ * and of pixel requests (`GET /i`), beside a bare node:http server that parses the same JSON and
+ * answers 200, measured in the same run.
+ *
+ *   node bench/collector/run.mjs [--duration 5] [--warmup 1] [--connections 32] [--linger 0]
+ *                                [--kafka 127.0.0.1:9092] [--log-level info] [--build | --skip-build]
+ *
+ * Each flag can also come from the environment: BENCH_DURATION_S, BENCH_WARMUP_S,
+ * BENCH_CONNECTIONS, BENCH_LINGER_MS, BENCH_KAFKA, BENCH_LOG_LEVEL. See README.md.
+ */
+import { fork, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runLoad } from './load.mjs';
+import { batchBodies, pixelPaths, workloads } from './workloads.mjs';
+
+/** @typedef {import('node:child_process').ChildProcess} ChildProcess */
+/** @typedef {import('./workloads.mjs').BenchRequest} BenchRequest */
+/** @typedef {import('./load.mjs').LoadResult} LoadResult */
+/** @typedef {import('./load.mjs').ServerStats} ServerStats */
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const SERVER = join(HERE, 'server.mjs');
+const RESULTS = join(ROOT, 'bench', 'results');
+const PACKAGES = ['common', 'validator', 'registry-client', 'event-log', 'collector'];
+const EVENTS_PER_BATCH = 25;
+const INVALID_SHARE = 0.1;
+const POOL = 200;
+
+/**
+ * The benchmark's settings.
+ * @typedef {object} BenchOptions
+ * @property {number} durationS measured time per row, s
+ * @property {number} warmupS unmeasured time before each row, s
+ * @property {number} connections concurrent connections (one request in flight on each)
+ * @property {(number | 'off')[]} lingerMs one collector per value: the BoundedEventLog's
+ *   `lingerMs` (0: combine the appends of one event-loop turn), or `off` (no combining)
+ * @property {string | undefined} kafka Kafka brokers (comma-separated); none: a MemoryEventLog
+ * @property {string} logLevel the collector's pino level (logs go to /dev/null)
+ * @property {boolean} build run `tsc -b tsconfig.build.json` even when dist/ looks current
+ * @property {boolean} skipBuild never build: measure dist/ as it is, even when stale
+ */
+
+/** @returns {BenchOptions} */
+function readOptions() {
+  const env = process.env;
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: env.BENCH_DURATION_S ?? '5' },
+      warmup: { type: 'string', default: env.BENCH_WARMUP_S ?? '1' },
+      connections: { type: 'string', default: env.BENCH_CONNECTIONS ?? '32' },
+      linger: { type: 'string', default: env.BENCH_LINGER_MS ?? '0' },
+      kafka: { type: 'string', default: env.BENCH_KAFKA ?? '' },
+      'log-level': { type: 'string', default: env.BENCH_LOG_LEVEL ?? 'info' },
+      build: { type: 'boolean', default: false },
+      'skip-build': { type: 'boolean', default: false },
+    },
+  });
+  /**
+   * @param {string} name
+   * @param {string | undefined} text
+   * @param {number} min
+   */
+  const number = (name, text, min) => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be >= ${min}`);
+    return value;
+  };
+  return {
+    durationS: number('duration', values.duration, 0.1),
+    warmupS: number('warmup', values.warmup, 0),
+    connections: Math.floor(number('connections', values.connections, 1)),
+    lingerMs: (values.linger ?? '0')
+      .split(',')
+      .map((ms) => (ms.trim() === 'off' ? 'off' : number('linger', ms.trim(), 0))),
+    kafka: values.kafka || undefined,
+    logLevel: values['log-level'] ?? 'info',
+    build: values.build ?? false,
+    skipBuild: values['skip-build'] ?? false,
+  };
+}
+
+/**
+ * Newest modification time of the files under a folder, ms.
+ * @param {string} dir
+ * @returns {number}
+ */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/**
+ * Builds the packages the servers import when a dist/ is missing or older than its src/ (or when
+ * asked); with `skip`, only says which are stale.
+ * @param {{ force: boolean; skip: boolean }} options
+ */
+function ensureBuilt({ force, skip }) {
+  const stale = PACKAGES.filter((name) => {
+    const info = join(ROOT, name, 'tsconfig.tsbuildinfo');
+    if (!existsSync(join(ROOT, name, 'dist', 'index.js')) || !existsSync(info)) return true;
+    return newest(join(ROOT, name, 'src')) > statSync(info).mtimeMs;
+  });
+  if (!force && stale.length === 0) return;
+  if (skip) {
+    console.error(
+      `--skip-build: measuring dist/ as it is (older than src/ in ${stale.join(', ')})`,
+    );
+    return;
+  }
+  console.error(`building (${force ? '--build' : `stale dist/ in ${stale.join(', ')}`}) ...`);
+  const built = spawnSync('npx', ['tsc', '-b', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) throw new Error('npx tsc -b tsconfig.build.json failed');
+}
+
+/** Every server still running: killed on exit, whatever the reason. */
+const children = new Set(/** @type {ChildProcess[]} */ ([]));
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the servers`);
+    process.exit(130);
+  });
+}
+
+/**
+ * A server child process and how to talk to it.
+ * @typedef {{ child: ChildProcess; url: string; stats: () => Promise<ServerStats | undefined> }} Server
+ */
+
+/**
+ * Forks server.mjs and waits until it listens. Its stdout (the collector's logs) goes to /dev/null.
+ * @param {string[]} args
+ * @returns {Promise<Server>}
+ */
+async function startServer(args) {
+  const child = fork(SERVER, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args[0]} server did not start`)), 60_000);
+    child.once('message', (/** @type {{ url: string }} */ message) => {
+      clearTimeout(timer);
+      resolve(message.url);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args[0]} server exited (${code}) before listening`));
+    });
+  });
+  /** @returns {Promise<ServerStats | undefined>} */
+  const stats = () =>
+    new Promise((resolve) => {
+      if (!child.connected) return resolve(undefined);
+      /** @param {{ type: string } & ServerStats} message */
+      const answer = (message) =>
+        message.type === 'stats' && done({ usage: message.usage, rss: message.rss });
+      /** @param {ServerStats | undefined} value */
+      const done = (value) => {
+        child.off('message', answer);
+        child.off('exit', gone);
+        resolve(value);
+      };
+      const gone = () => done(undefined);
+      child.on('message', answer);
+      child.once('exit', gone);
+      child.send({ type: 'stats' });
+    });
+  return { child, url, stats };
+}
+
+/**
+ * Asks a server to close (the collector flushes its log first); kills it if it has not exited within 10 s.
+ * @param {ChildProcess} child
+ */
+async function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (child.connected) child.send({ type: 'close' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Sends one request (not measured) and returns the status and the answer's text.
+ * @param {string} origin
+ * @param {BenchRequest} req
+ */
+async function probe(origin, req) {
+  const res = await fetch(origin + req.path, {
+    method: req.method,
+    headers: req.headers ?? {},
+    body: req.body ?? null,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/**
+ * Deletes the benchmark's topics from Kafka.
+ * @param {string} brokers
+ * @param {string[]} topics
+ */
+async function deleteTopics(brokers, topics) {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * One benchmarked row: `kind` pairs it with the baseline row it is compared with.
+ * @typedef {{ name: string; kind: 'batch' | 'pixel'; server: Server; next: () => BenchRequest; skip?: string }} Target
+ */
+
+/**
+ * @param {number} value
+ * @param {number} digits
+ */
+const fixed = (value, digits) => value.toFixed(digits);
+
+/**
+ * A measured or skipped row.
+ * @typedef {{ name: string; kind: 'batch' | 'pixel'; result?: LoadResult; skipped?: string }} Row
+ */
+
+/**
+ * The results as an aligned table.
+ * @param {Row[]} rows
+ * @param {Record<'batch' | 'pixel', number>} baseline the baseline's events/s per kind
+ */
+function table(rows, baseline) {
+  const header = [
+    'target',
+    'req/s',
+    'events/s',
+    'vs base',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'non-2xx',
+    'errors',
+    'srv cpu%',
+    'srv µs/event',
+    'gen cpu%',
+  ];
+  const lines = rows.map(({ name, kind, result: r }) => {
+    if (!r) return [name, 'skipped (see the note below)'];
+    const base = baseline[kind];
+    return [
+      name,
+      fixed(r.rps, 0),
+      fixed(r.eventsPerS, 0),
+      base > 0 ? `${fixed((r.eventsPerS / base) * 100, 0)} %` : '-',
+      fixed(r.p50Ms, 2),
+      fixed(r.p99Ms, 2),
+      fixed(r.maxMs, 1),
+      String(r.non2xx),
+      String(r.errors),
+      r.serverCpuPct === undefined ? '-' : fixed(r.serverCpuPct, 0),
+      r.serverCpuUsPerEvent === undefined ? '-' : fixed(r.serverCpuUsPerEvent, 1),
+      fixed(r.clientCpuPct, 0),
+    ];
+  });
+  const measured = lines.filter((line) => line.length === header.length);
+  const widths = header.map((h, c) =>
+    Math.max(h.length, ...measured.map((line) => line[c]?.length ?? 0)),
+  );
+  return [header, ...lines]
+    .map((cells) =>
+      cells.length < header.length
+        ? cells.join('  ')
+        : cells
+            .map((cell, c) =>
+              c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0),
+            )
+            .join('  '),
+    )
+    .join('\n');
+}
+
+async function main() {
+  const options = readOptions();
+  ensureBuilt({ force: options.build, skip: options.skipBuild });
+
+  const run = randomUUID().slice(0, 8);
+  const topics = { good: `sift.bench.${run}.good`, bad: `sift.bench.${run}.bad` };
+  const bodies = batchBodies({
+    count: POOL,
+    eventsPerBatch: EVENTS_PER_BATCH,
+    invalidShare: INVALID_SHARE,
+  });
+  const pixels = pixelPaths({ count: POOL, invalidShare: INVALID_SHARE });
+  const load = workloads({ bodies, pixels, eventsPerBatch: EVENTS_PER_BATCH });
+  try {
+    const baseline = await startServer(['baseline']);
+    /** @type {{ lingerMs: number | 'off'; server: Server }[]} */
+    const collectors = [];
+    // One after the other: on Kafka, each creates the topics if they are missing.
+    for (const lingerMs of options.lingerMs) {
+      const server = await startServer([
+        'collector',
+        String(lingerMs),
+        options.kafka ?? '-',
+        topics.good,
+        topics.bad,
+        options.logLevel,
+      ]);
+      collectors.push({ lingerMs, server });
+    }
+
+    // Not measured: what the collector says about one batch, and whether it has a pixel endpoint.
+    const first = collectors[0]?.server.url ?? '';
+    const sample = await probe(first, load.batch());
+    if (sample.status !== 200) {
+      throw new Error(`the collector answered a batch with ${sample.status}: ${sample.text}`);
+    }
+    const verdict = /** @type {{ accepted: number; rejected: number }} */ (JSON.parse(sample.text));
+    const pixel = await probe(first, load.pixel());
+    const noPixel =
+      pixel.status === 404
+        ? 'GET /i answered 404: this collector build has no pixel endpoint yet'
+        : pixel.status >= 300
+          ? `GET /i answered ${pixel.status}: ${pixel.text.slice(0, 200)}`
+          : undefined;
+
+    /** @param {number | 'off'} lingerMs */
+    const suffix = (lingerMs) =>
+      lingerMs === 'off'
+        ? options.lingerMs.length > 1
+          ? ' (linger off)'
+          : ''
+        : ` (linger ${lingerMs} ms)`;
+    /** @type {Target[]} */
+    const targets = [
+      { name: 'baseline node:http batch', kind: 'batch', server: baseline, next: load.batch },
+      ...collectors.map(({ lingerMs, server }) => ({
+        name: `collector POST /v1/events${suffix(lingerMs)}`,
+        kind: /** @type {const} */ ('batch'),
+        server,
+        next: load.batch,
+      })),
+      { name: 'baseline node:http pixel', kind: 'pixel', server: baseline, next: load.pixel },
+      ...collectors.map(({ lingerMs, server }) => ({
+        name: `collector GET /i${suffix(lingerMs)}`,
+        kind: /** @type {const} */ ('pixel'),
+        server,
+        next: load.pixel,
+        ...(noPixel ? { skip: noPixel } : {}),
+      })),
+    ];
+
+    const cores = cpus();
+    // Load from other work on the machine before this run starts: the figures are only as quiet.
+    const loadBefore = loadavg()[0] ?? 0;
+    const batchBytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / POOL;
+    const pixelBytes = pixels.reduce((sum, path) => sum + path.length, 0) / POOL;
+    console.log(
+      `sift collector bench — ${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown'}), ` +
+        `node ${process.version}, load avg ${fixed(loadBefore, 2)} before, ` +
+        `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s each`,
+    );
+    console.log(
+      `collector: ${options.kafka ? `Kafka ${options.kafka} (topics ${topics.good}, ${topics.bad})` : 'MemoryEventLog'} ` +
+        `behind a BoundedEventLog, log level ${options.logLevel}; batches of ${EVENTS_PER_BATCH} events, ` +
+        `${fixed(batchBytes / 1024, 1)} KiB on average, ~${INVALID_SHARE * 100} % invalid ` +
+        `(a sample batch: ${verdict.accepted} accepted, ${verdict.rejected} rejected); ` +
+        `pixel paths ${fixed(pixelBytes, 0)} B on average`,
+    );
+    /** @type {Row[]} */
+    const rows = [];
+    /** @type {string | undefined} */
+    let stopped;
+    for (const target of targets) {
+      if (target.skip) {
+        rows.push({ name: target.name, kind: target.kind, skipped: target.skip });
+        continue;
+      }
+      const { child } = target.server;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        stopped = `a server exited (${child.exitCode ?? child.signalCode}): "${target.name}" and later rows not run`;
+        break;
+      }
+      process.stderr.write(`  ${target.name} ...\n`);
+      const result = await runLoad({
+        origin: target.server.url,
+        connections: options.connections,
+        warmupMs: options.warmupS * 1000,
+        durationMs: options.durationS * 1000,
+        timeoutMs: 15_000,
+        next: target.next,
+        serverStats: target.server.stats,
+      });
+      rows.push({ name: target.name, kind: target.kind, result });
+    }
+
+    /** @param {'batch' | 'pixel'} kind */
+    const base = (kind) =>
+      rows.find((row) => row.kind === kind && row.name.startsWith('baseline'))?.result
+        ?.eventsPerS ?? 0;
+    const baselineEps = { batch: base('batch'), pixel: base('pixel') };
+    console.log(table(rows, baselineEps));
+    for (const { name, skipped } of rows) if (skipped) console.log(`NOTE ${name}: ${skipped}`);
+    const failed = rows.filter(({ result }) => result && result.non2xx + result.errors > 0);
+    for (const { name, result } of failed) {
+      console.log(
+        `WARNING ${name}: ${result?.non2xx} non-2xx, ${result?.errors} errors; first: ${result?.firstProblem}`,
+      );
+    }
+    if (stopped) console.log(`WARNING ${stopped}`);
+    if (failed.length > 0 || stopped) process.exitCode = 1;
+
+    await mkdir(RESULTS, { recursive: true });
+    const file = join(RESULTS, `collector-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    const report = {
+      benchmark: 'collector',
+      at: new Date().toISOString(),
+      machine: {
+        cores: cores.length,
+        cpu: cores[0]?.model.trim(),
+        platform: process.platform,
+        node: process.version,
+        loadAvg1mBefore: loadBefore,
+      },
+      options,
+      workload: {
+        eventsPerBatch: EVENTS_PER_BATCH,
+        invalidShare: INVALID_SHARE,
+        distinctBodies: POOL,
+        meanBatchBytes: Math.round(batchBytes),
+        meanPixelPathBytes: Math.round(pixelBytes),
+        sampleBatchVerdict: { accepted: verdict.accepted, rejected: verdict.rejected },
+      },
+      stopped,
+      results: rows.map(({ name, kind, result, skipped }) => ({
+        target: name,
+        kind,
+        ...(result
+          ? {
+              ...result,
+              vsBaselineEventsPct:
+                baselineEps[kind] > 0 ? (result.eventsPerS / baselineEps[kind]) * 100 : undefined,
+            }
+          : { skipped }),
+      })),
+    };
+    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(
+      `results: ${relative(process.cwd(), file)}${failed.length > 0 || stopped ? ' (RUN HAD ERRORS)' : ''}`,
+    );
+  } finally {
+    await Promise.all([...children].map(stopServer));
+    if (options.kafka) {
+      await deleteTopics(options.kafka, [topics.good, topics.bad]).catch((error) =>
+        console.error(`could not delete the benchmark's topics: ${error}`),
+      );
+    }
+  }
+}
+
+await main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

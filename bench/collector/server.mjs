@@ -1,0 +1,143 @@
+// @ts-check
+/**
+ * The server under test, run as a child process of run.mjs so the load generator does not share
+ * its event loop. Started with IPC (`child_process.fork`):
+ *
+ *   server.mjs collector <lingerMs|off> <brokers|-> <goodTopic> <badTopic> <logLevel>
+ *       the collector app over a BoundedEventLog on a MemoryEventLog (`-`) or on Kafka
+ *   server.mjs baseline
+ *       a bare node:http server: parses each JSON body (or pixel `d`) and answers 200
+ *
+ * Listens on 127.0.0.1, port 0, and sends `{ type: 'ready', url }` to the parent. Answers
+ * `{ type: 'stats' }` with its CPU time and memory, closes on `{ type: 'close' }`, and exits when
+ * the parent goes away (the IPC channel disconnects), so it never outlives a benchmark.
+ */
+import { buildCollectorApp, loadCollectorConfig } from '@sift/collector';
+import { createLogger, listen } from '@sift/common';
+import { BoundedEventLog, KafkaEventLog, MemoryEventLog } from '@sift/event-log';
+import { SCHEMAS } from './workloads.mjs';
+
+const HOST = '127.0.0.1';
+
+/** @typedef {import('node:http').RequestListener} RequestListener */
+/** @typedef {import('@sift/collector').SchemaSource} SchemaSource */
+
+/** @type {SchemaSource} The registry's answers, from memory: the benchmark measures the collector. */
+const schemas = {
+  async resolve(eventType, version) {
+    const found = SCHEMAS[eventType];
+    if (!found) return 'unknown_event';
+    if (version !== undefined && version !== found.version) return 'unknown_version';
+    return found;
+  },
+};
+
+/**
+ * The collector app as `startCollector` builds it, with the schema source above and the event
+ * log wrapped in a BoundedEventLog.
+ * @param {string[]} args `<lingerMs|off> <brokers|-> <goodTopic> <badTopic> <logLevel>`
+ * @returns {Promise<{ handler: RequestListener; close: () => Promise<void> }>}
+ */
+async function collector([
+  linger = 'off',
+  brokers = '-',
+  goodTopic = '',
+  badTopic = '',
+  level = '',
+]) {
+  const logger = createLogger(
+    'collector',
+    /** @type {Parameters<typeof createLogger>[1]} */ (level || 'info'),
+  );
+  const inner =
+    brokers === '-'
+      ? new MemoryEventLog()
+      : new KafkaEventLog({
+          brokers: brokers.split(','),
+          clientId: 'sift-bench-collector',
+          logger,
+        });
+  await inner.ensureTopics([goodTopic, badTopic]);
+  const log = new BoundedEventLog({
+    inner,
+    ...(linger === 'off' ? {} : { lingerMs: Number(linger) }),
+    logger,
+  });
+  const config = { ...loadCollectorConfig({}), goodTopic, badTopic };
+  const app = buildCollectorApp(config, { schemas, log, logger });
+  return { handler: app, close: () => log.close() };
+}
+
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+const GIF_HEADERS = {
+  'content-type': 'image/gif',
+  'content-length': String(GIF.length),
+  'cache-control': 'no-store',
+};
+
+/**
+ * A bare node:http handler: reads a POST body and JSON.parses it, or base64url-decodes and
+ * parses a pixel's `d`, then answers 200 with a small JSON (or the 1×1 GIF).
+ * @returns {Promise<{ handler: RequestListener; close: () => Promise<void> }>}
+ */
+async function baseline() {
+  /** @param {import('node:http').ServerResponse} res @param {number} status @param {unknown} value */
+  const json = (res, status, value) => {
+    const bytes = Buffer.from(JSON.stringify(value));
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(bytes.length),
+    });
+    res.end(bytes);
+  };
+  return {
+    handler: (req, res) => {
+      if (req.method === 'GET') {
+        const d = new URL(req.url ?? '/', `http://${HOST}`).searchParams.get('d') ?? '';
+        try {
+          JSON.parse(Buffer.from(d, 'base64url').toString('utf8'));
+        } catch {
+          // The collector's pixel answers the GIF whatever the data: so does the baseline.
+        }
+        res.writeHead(200, GIF_HEADERS);
+        res.end(GIF);
+        return;
+      }
+      /** @type {Buffer[]} */
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        let parsed;
+        try {
+          parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          json(res, 400, { error: 'malformed JSON' });
+          return;
+        }
+        const events = Array.isArray(parsed?.events) ? parsed.events.length : 0;
+        json(res, 200, { accepted: events, rejected: 0 });
+      });
+    },
+    close: async () => {},
+  };
+}
+
+const [kind, ...args] = process.argv.slice(2);
+if (!process.send) throw new Error('server.mjs must be started by run.mjs with an IPC channel');
+const send = process.send.bind(process);
+
+const target = kind === 'collector' ? await collector(args) : await baseline();
+const running = await listen(target.handler, 0, HOST);
+
+process.on('message', async (/** @type {{ type: string }} */ message) => {
+  if (message.type === 'stats') {
+    send({ type: 'stats', usage: process.cpuUsage(), rss: process.memoryUsage.rss() });
+  }
+  if (message.type === 'close') {
+    await running.close();
+    await target.close();
+    process.disconnect();
+  }
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', url: running.url });
