@@ -106,7 +106,9 @@ export class EventProcessor {
         },
       ]);
     }
-    return this.processEvents(events, source, receivedAt, clientIp);
+    // No event can pass the event limit when the whole body is within it.
+    const bodyBytes = Buffer.byteLength(body);
+    return this.processEvents(events, source, receivedAt, clientIp, bodyBytes);
   }
 
   /**
@@ -184,10 +186,12 @@ export class EventProcessor {
     source: RequestSource,
     receivedAt: string,
     clientIp?: string,
+    bodyBytes?: number,
   ): Promise<Collected> {
     const collected: Collected = { good: [], bad: [], verdicts: [] };
+    const checkSize = bodyBytes === undefined || bodyBytes > this.limits.maxEventBytes;
     const outcomes = await Promise.all(
-      events.map((raw) => this.processEvent(raw, source, receivedAt, clientIp)),
+      events.map((raw) => this.processEvent(raw, source, receivedAt, clientIp, checkSize)),
     );
     outcomes.forEach((outcome, index) => {
       if ('record' in outcome) {
@@ -207,8 +211,10 @@ export class EventProcessor {
     source: RequestSource,
     receivedAt: string,
     clientIp: string | undefined,
+    checkSize: boolean,
   ): Promise<{ record: LogRecord; id: string } | { bad: BadEvent }> {
-    const payload = JSON.stringify(raw) ?? 'undefined';
+    // Serialized only when needed: for a bad event's payload, or to measure a possibly large event.
+    const payloadOf = () => JSON.stringify(raw) ?? 'undefined';
     const givenId = (raw as { id?: unknown } | null)?.id;
     const id = isUuid(givenId) ? givenId : this.newId();
     const read = readEnvelope(raw);
@@ -231,11 +237,11 @@ export class EventProcessor {
             ? { version: envelope.version }
             : {}),
         errors,
-        payload,
+        payload: payloadOf(),
         source,
       },
     });
-    const bytes = Buffer.byteLength(payload);
+    const bytes = checkSize ? Buffer.byteLength(payloadOf()) : 0;
     if (bytes > this.limits.maxEventBytes) {
       return bad('size_violation', [
         {

@@ -59,6 +59,19 @@ function detectBot(ua: string): { name?: string; version?: string } | undefined 
 export function parseUserAgent(userAgent: string | undefined): UserAgentInfo | undefined {
   const original = userAgent?.trim();
   if (!original) return undefined;
+  // A batch's events share one user agent, and visitors share a few hundred: parse each once.
+  const known = parsedByUserAgent.get(original);
+  if (known) return known;
+  const info = parseOnce(original);
+  if (parsedByUserAgent.size >= PARSED_CACHE_SIZE) parsedByUserAgent.clear();
+  parsedByUserAgent.set(original, info);
+  return info;
+}
+
+const PARSED_CACHE_SIZE = 1000;
+const parsedByUserAgent = new Map<string, UserAgentInfo>();
+
+function parseOnce(original: string): UserAgentInfo {
   const ua = original.slice(0, MAX_USER_AGENT_LENGTH);
   const parsed = new UAParser(ua).getResult();
   const bot = detectBot(ua);

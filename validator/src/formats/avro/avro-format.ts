@@ -103,6 +103,10 @@ class CompiledAvroSchema implements CompiledSchema {
 
   validate(data: unknown): { value: unknown; issues: ValidationIssue[] } {
     const avro = toAvroValue(this.type, data);
+    // Fast path for the common case; the detailed walk below runs only for invalid data.
+    if (this.type.isValid(avro, { noUndeclaredFields: true })) {
+      return { value: toNaturalValue(this.type, avro, { keepBranches: true }), issues: [] };
+    }
     const issues = undeclaredFields(this.type, avro).map(undeclaredIssue);
     this.type.isValid(avro, {
       errorHook: (path: string[], found: unknown, type: Type) =>
