@@ -123,14 +123,23 @@ describe('collector on real Kafka', () => {
       data: { path },
       ...extra,
     });
-    const json = { 'content-type': 'application/json', 'user-agent': 'sift-it' };
+    const iphone =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+    const json = { 'content-type': 'application/json', 'user-agent': iphone };
 
     const batch = await post(
       JSON.stringify({
         events: [
           event('/json', {
             id: '4a3c2a4e-8a8f-4a57-9a5b-2f1c0d6e7b11',
-            context: { user_id: 'u-1' },
+            sent_at: '2026-01-01T00:00:10.000Z',
+            context: {
+              user_id: 'u-1',
+              created_at: '2026-01-01T00:00:00.000Z',
+              page_url:
+                'https://shop.example/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=spring',
+              referrer: 'https://mail.google.com/mail/u/0/',
+            },
           }),
           event(42),
           { event: `com.sift_it_${run}.unknown`, data: {} },
@@ -196,8 +205,22 @@ describe('collector on real Kafka', () => {
     expect(first?.headers).toMatchObject({
       'sift-event-type': eventType,
       'sift-schema-version': '1',
-      'sift-user-agent': 'sift-it',
+      'sift-user-agent': iphone,
+      'sift-ua-name': 'Mobile Safari',
+      'sift-ua-os-name': 'iOS',
+      'sift-ua-device-type': 'mobile',
+      'sift-ua-bot': 'false',
+      'sift-client-ip': '127.0.0.0',
+      'sift-url-domain': 'shop.example',
+      'sift-url-path': '/pricing',
+      'sift-utm-source': 'newsletter',
+      'sift-utm-campaign': 'spring',
+      'sift-source-category': 'email',
+      'sift-referrer-domain': 'mail.google.com',
     });
+    // Sent 10 s after it was created on the device: the event time is 10 s before it arrived.
+    const arrived = Date.parse(first!.headers['sift-received-at']!);
+    expect(Date.parse(first!.headers['sift-event-time']!)).toBe(arrived - 10_000);
 
     const bad = (await readTopic(topics.bad, 7)).map(
       (record) => JSON.parse(record.value.toString()) as BadEvent,
