@@ -35,10 +35,13 @@ export class FileSchemaStore implements SchemaStore {
       let record: RegistryRecord;
       try {
         record = JSON.parse(line) as RegistryRecord;
+        if (typeof record?.key?.keytype !== 'string') {
+          throw new Error('no "key" with a "keytype": not a registry log record');
+        }
       } catch (error) {
         throw new SiftError(
           'SIFT_REGISTRY_STORE_FAILED',
-          `${this.path}:${index + 1} is not a record`,
+          `${this.path}:${index + 1} is not a registry record (${(error as Error).message}); move the file aside to start an empty registry`,
           {
             cause: error,
           },

@@ -181,3 +181,14 @@ describe('registry REST API', () => {
     expect(new Set(ids).size).toBe(20);
   });
 });
+
+describe('file store', () => {
+  it('refuses a file that is not a registry log, naming the line', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sift-registry-')), 'schemas.jsonl');
+    appendFileSync(file, '{"subject":"a","version":1,"id":1,"schema":"\\"string\\""}\n');
+    await expect(app(new FileSchemaStore(file))).rejects.toMatchObject({
+      code: 'SIFT_REGISTRY_STORE_FAILED',
+      message: expect.stringContaining(`${file}:1 is not a registry record`),
+    });
+  });
+});
