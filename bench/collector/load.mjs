@@ -1,12 +1,9 @@
 // @ts-check
 /**
- * A closed-loop HTTP load generator: `connections` workers, each sending one request at a time
- * over a keep-alive socket, for a warm-up and then a measured duration. Every latency is
- * recorded (not sampled); percentiles are exact over the measured requests. Like
- * bench/registry/load.mjs, plus per-request headers and a count of events per request.
+ * The collector benchmark's load generator: bench/lib/load.mjs, with per-request headers, a count
+ * of events per request, and the server's CPU time per event and memory.
  */
-import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { cpuPct, cpuUsed, measureLoad } from '../lib/load.mjs';
 
 /** @typedef {import('./workloads.mjs').BenchRequest} BenchRequest */
 
@@ -49,164 +46,22 @@ import { performance } from 'node:perf_hooks';
  */
 
 /**
- * Sends one request and waits for the whole answer.
- * @param {Agent} agent
- * @param {URL} origin
- * @param {BenchRequest} req
- * @param {number} timeoutMs
- * @returns {Promise<{ status: number; body: string }>} `body` only for a non-2xx answer
- */
-export function send(agent, origin, req, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const headers =
-      req.body === undefined
-        ? { ...req.headers }
-        : { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) };
-    const outgoing = request(
-      {
-        agent,
-        host: origin.hostname,
-        port: origin.port,
-        method: req.method,
-        path: req.path,
-        headers,
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        const ok = status >= 200 && status < 300;
-        /** @type {Buffer[]} */
-        const chunks = [];
-        // A good answer is drained unread: parsing it would measure the client, not the server.
-        res.on('data', (chunk) => ok || chunks.push(chunk));
-        res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    outgoing.setTimeout(timeoutMs, () =>
-      outgoing.destroy(new Error(`no answer after ${timeoutMs} ms`)),
-    );
-    outgoing.on('error', reject);
-    outgoing.end(req.body);
-  });
-}
-
-/**
- * Value at quantile `q` of ascending `sorted` (nearest rank); 0 when empty.
- * @param {Float64Array} sorted
- * @param {number} q
- */
-function quantile(sorted, q) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-}
-
-/**
- * CPU time over wall time, % of one core (up to 100 × cores).
- * @param {NodeJS.CpuUsage} used µs
- * @param {number} elapsedMs
- */
-function cpuPct(used, elapsedMs) {
-  return ((used.user + used.system) / 1000 / elapsedMs) * 100;
-}
-
-/**
- * Runs the workers until `endAt` (performance.now() ms); `record` sees every finished request.
- * @param {LoadOptions} options
- * @param {Agent} agent
- * @param {number} endAt
- * @param {(ms: number, status: number, events: number, problem?: string) => void} record `status` 0 = error
- */
-async function drive(options, agent, endAt, record) {
-  const origin = new URL(options.origin);
-  const worker = async () => {
-    while (performance.now() < endAt) {
-      const req = options.next();
-      const started = performance.now();
-      try {
-        const { status, body } = await send(agent, origin, req, options.timeoutMs);
-        const problem =
-          status >= 200 && status < 300
-            ? undefined
-            : `${req.method} ${req.path.slice(0, 80)} -> ${status} ${body.slice(0, 300)}`;
-        record(performance.now() - started, status, req.events, problem);
-      } catch (error) {
-        record(
-          performance.now() - started,
-          0,
-          req.events,
-          `${req.method} ${req.path.slice(0, 80)} -> ${String(error)}`,
-        );
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.connections }, worker));
-}
-
-/**
  * Warms up, then measures: requests/s, events/s and latency percentiles of one kind of request.
  * @param {LoadOptions} options
  * @returns {Promise<LoadResult>}
  */
 export async function runLoad(options) {
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: options.connections,
-    maxFreeSockets: options.connections,
-  });
-  try {
-    await drive(options, agent, performance.now() + options.warmupMs, () => {});
-
-    /** @type {number[]} */
-    const latencies = [];
-    let non2xx = 0;
-    let errors = 0;
-    let events = 0;
-    /** @type {string | undefined} */
-    let firstProblem;
-    const serverBefore = await options.serverStats?.();
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    await drive(options, agent, started + options.durationMs, (ms, status, count, problem) => {
-      // A request with no answer has no latency worth reporting (a refused connect is fast).
-      if (status === 0) errors++;
-      else latencies.push(ms);
-      if (status >= 200 && status < 300) events += count;
-      else if (status !== 0) non2xx++;
-      firstProblem ??= problem;
-    });
-    const elapsedMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
-    const serverAfter = await options.serverStats?.();
-
-    const answered = latencies.length;
-    const serverUsed =
-      serverBefore && serverAfter
-        ? {
-            user: serverAfter.usage.user - serverBefore.usage.user,
-            system: serverAfter.usage.system - serverBefore.usage.system,
-          }
-        : undefined;
-    const sorted = Float64Array.from(latencies).sort();
-    const sum = latencies.reduce((total, ms) => total + ms, 0);
-    return {
-      requests: answered,
-      non2xx,
-      errors,
-      elapsedS: elapsedMs / 1000,
-      rps: answered / (elapsedMs / 1000),
-      eventsPerS: events / (elapsedMs / 1000),
-      meanMs: latencies.length === 0 ? 0 : sum / latencies.length,
-      p50Ms: quantile(sorted, 0.5),
-      p99Ms: quantile(sorted, 0.99),
-      maxMs: quantile(sorted, 1),
-      clientCpuPct: cpuPct(cpu, elapsedMs),
-      serverCpuPct: serverUsed && cpuPct(serverUsed, elapsedMs),
-      serverCpuUsPerEvent:
-        serverUsed && events > 0 ? (serverUsed.user + serverUsed.system) / events : undefined,
-      serverRssMB: serverAfter && serverAfter.rss / 1024 / 1024,
-      firstProblem,
-    };
-  } finally {
-    agent.destroy();
-  }
+  const measured = await measureLoad({ ...options, maxPathChars: 80, maxBodyChars: 300 });
+  const { elapsedMs, events, serverAfter } = measured;
+  const serverUsed = cpuUsed(measured.serverBefore?.usage, serverAfter?.usage);
+  return {
+    ...measured.counts,
+    eventsPerS: events / (elapsedMs / 1000),
+    ...measured.timing,
+    serverCpuPct: serverUsed && cpuPct(serverUsed, elapsedMs),
+    serverCpuUsPerEvent:
+      serverUsed && events > 0 ? (serverUsed.user + serverUsed.system) / events : undefined,
+    serverRssMB: serverAfter && serverAfter.rss / 1024 / 1024,
+    firstProblem: measured.firstProblem,
+  };
 }

@@ -10,14 +10,12 @@
  * Each flag can also come from the environment: BENCH_DURATION_S, BENCH_WARMUP_S,
  * BENCH_CONNECTIONS, BENCH_LINGER_MS, BENCH_KAFKA, BENCH_LOG_LEVEL. See README.md.
  */
-import { fork, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ask, ensureBuilt, exited, forkServer, stopServers } from '../lib/children.mjs';
+import { alignTable, fixed, headline, machine, saveResults, warnProblems } from '../lib/report.mjs';
 import { runLoad } from './load.mjs';
 import { batchBodies, pixelPaths, workloads } from './workloads.mjs';
 
@@ -26,10 +24,7 @@ import { batchBodies, pixelPaths, workloads } from './workloads.mjs';
 /** @typedef {import('./load.mjs').LoadResult} LoadResult */
 /** @typedef {import('./load.mjs').ServerStats} ServerStats */
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const SERVER = join(HERE, 'server.mjs');
-const RESULTS = join(ROOT, 'bench', 'results');
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'server.mjs');
 const PACKAGES = ['common', 'validator', 'registry-client', 'event-log', 'collector'];
 const EVENTS_PER_BATCH = 25;
 const INVALID_SHARE = 0.1;
@@ -89,56 +84,6 @@ function readOptions() {
 }
 
 /**
- * Newest modification time of the files under a folder, ms.
- * @param {string} dir
- * @returns {number}
- */
-function newest(dir) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
-/**
- * Builds the packages the servers import when a dist/ is missing or older than its src/ (or when
- * asked); with `skip`, only says which are stale.
- * @param {{ force: boolean; skip: boolean }} options
- */
-function ensureBuilt({ force, skip }) {
-  const stale = PACKAGES.filter((name) => {
-    const info = join(ROOT, name, 'tsconfig.tsbuildinfo');
-    if (!existsSync(join(ROOT, name, 'dist', 'index.js')) || !existsSync(info)) return true;
-    return newest(join(ROOT, name, 'src')) > statSync(info).mtimeMs;
-  });
-  if (!force && stale.length === 0) return;
-  if (skip) {
-    console.error(
-      `--skip-build: measuring dist/ as it is (older than src/ in ${stale.join(', ')})`,
-    );
-    return;
-  }
-  console.error(`building (${force ? '--build' : `stale dist/ in ${stale.join(', ')}`}) ...`);
-  const built = spawnSync('npx', ['tsc', '-b', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (built.status !== 0) throw new Error('npx tsc -b tsconfig.build.json failed');
-}
-
-/** Every server still running: killed on exit, whatever the reason. */
-const children = new Set(/** @type {ChildProcess[]} */ ([]));
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the servers`);
-    process.exit(130);
-  });
-}
-
-/**
  * A server child process and how to talk to it.
  * @typedef {{ child: ChildProcess; url: string; stats: () => Promise<ServerStats | undefined> }} Server
  */
@@ -149,52 +94,14 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
  * @returns {Promise<Server>}
  */
 async function startServer(args) {
-  const child = fork(SERVER, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} server did not start`)), 60_000);
-    child.once('message', (/** @type {{ url: string }} */ message) => {
-      clearTimeout(timer);
-      resolve(message.url);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args[0]} server exited (${code}) before listening`));
-    });
-  });
+  const { child, url } = await forkServer(SERVER, args, 60_000);
   /** @returns {Promise<ServerStats | undefined>} */
   const stats = () =>
-    new Promise((resolve) => {
-      if (!child.connected) return resolve(undefined);
-      /** @param {{ type: string } & ServerStats} message */
-      const answer = (message) =>
-        message.type === 'stats' && done({ usage: message.usage, rss: message.rss });
-      /** @param {ServerStats | undefined} value */
-      const done = (value) => {
-        child.off('message', answer);
-        child.off('exit', gone);
-        resolve(value);
-      };
-      const gone = () => done(undefined);
-      child.on('message', answer);
-      child.once('exit', gone);
-      child.send({ type: 'stats' });
-    });
+    ask(child, 'stats', (/** @type {ServerStats} */ message) => ({
+      usage: message.usage,
+      rss: message.rss,
+    }));
   return { child, url, stats };
-}
-
-/**
- * Asks a server to close (the collector flushes its log first); kills it if it has not exited within 10 s.
- * @param {ChildProcess} child
- */
-async function stopServer(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  if (child.connected) child.send({ type: 'close' });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -231,12 +138,6 @@ async function deleteTopics(brokers, topics) {
  * One benchmarked row: `kind` pairs it with the baseline row it is compared with.
  * @typedef {{ name: string; kind: 'batch' | 'pixel'; server: Server; next: () => BenchRequest; skip?: string }} Target
  */
-
-/**
- * @param {number} value
- * @param {number} digits
- */
-const fixed = (value, digits) => value.toFixed(digits);
 
 /**
  * A measured or skipped row.
@@ -281,26 +182,17 @@ function table(rows, baseline) {
       fixed(r.clientCpuPct, 0),
     ];
   });
-  const measured = lines.filter((line) => line.length === header.length);
-  const widths = header.map((h, c) =>
-    Math.max(h.length, ...measured.map((line) => line[c]?.length ?? 0)),
-  );
-  return [header, ...lines]
-    .map((cells) =>
-      cells.length < header.length
-        ? cells.join('  ')
-        : cells
-            .map((cell, c) =>
-              c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0),
-            )
-            .join('  '),
-    )
-    .join('\n');
+  return alignTable(header, lines);
 }
 
 async function main() {
   const options = readOptions();
-  ensureBuilt({ force: options.build, skip: options.skipBuild });
+  ensureBuilt({
+    packages: PACKAGES,
+    force: options.build,
+    skip: options.skipBuild,
+    checkSources: true,
+  });
 
   const run = randomUUID().slice(0, 8);
   const topics = { good: `sift.bench.${run}.good`, bad: `sift.bench.${run}.bad` };
@@ -369,16 +261,10 @@ async function main() {
       })),
     ];
 
-    const cores = cpus();
-    // Load from other work on the machine before this run starts: the figures are only as quiet.
-    const loadBefore = loadavg()[0] ?? 0;
+    const host = machine();
     const batchBytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / POOL;
     const pixelBytes = pixels.reduce((sum, path) => sum + path.length, 0) / POOL;
-    console.log(
-      `sift collector bench — ${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown'}), ` +
-        `node ${process.version}, load avg ${fixed(loadBefore, 2)} before, ` +
-        `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s each`,
-    );
+    console.log(headline('collector', host, options));
     console.log(
       `collector: ${options.kafka ? `Kafka ${options.kafka} (topics ${topics.good}, ${topics.bad})` : 'MemoryEventLog'} ` +
         `behind a BoundedEventLog, log level ${options.logLevel}; batches of ${EVENTS_PER_BATCH} events, ` +
@@ -396,7 +282,7 @@ async function main() {
         continue;
       }
       const { child } = target.server;
-      if (child.exitCode !== null || child.signalCode !== null) {
+      if (exited(child)) {
         stopped = `a server exited (${child.exitCode ?? child.signalCode}): "${target.name}" and later rows not run`;
         break;
       }
@@ -420,55 +306,37 @@ async function main() {
     const baselineEps = { batch: base('batch'), pixel: base('pixel') };
     console.log(table(rows, baselineEps));
     for (const { name, skipped } of rows) if (skipped) console.log(`NOTE ${name}: ${skipped}`);
-    const failed = rows.filter(({ result }) => result && result.non2xx + result.errors > 0);
-    for (const { name, result } of failed) {
-      console.log(
-        `WARNING ${name}: ${result?.non2xx} non-2xx, ${result?.errors} errors; first: ${result?.firstProblem}`,
-      );
-    }
-    if (stopped) console.log(`WARNING ${stopped}`);
-    if (failed.length > 0 || stopped) process.exitCode = 1;
-
-    await mkdir(RESULTS, { recursive: true });
-    const file = join(RESULTS, `collector-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const report = {
-      benchmark: 'collector',
-      at: new Date().toISOString(),
-      machine: {
-        cores: cores.length,
-        cpu: cores[0]?.model.trim(),
-        platform: process.platform,
-        node: process.version,
-        loadAvg1mBefore: loadBefore,
+    const hadErrors = warnProblems(rows, stopped);
+    await saveResults(
+      'collector',
+      {
+        machine: host,
+        options,
+        workload: {
+          eventsPerBatch: EVENTS_PER_BATCH,
+          invalidShare: INVALID_SHARE,
+          distinctBodies: POOL,
+          meanBatchBytes: Math.round(batchBytes),
+          meanPixelPathBytes: Math.round(pixelBytes),
+          sampleBatchVerdict: { accepted: verdict.accepted, rejected: verdict.rejected },
+        },
+        stopped,
+        results: rows.map(({ name, kind, result, skipped }) => ({
+          target: name,
+          kind,
+          ...(result
+            ? {
+                ...result,
+                vsBaselineEventsPct:
+                  baselineEps[kind] > 0 ? (result.eventsPerS / baselineEps[kind]) * 100 : undefined,
+              }
+            : { skipped }),
+        })),
       },
-      options,
-      workload: {
-        eventsPerBatch: EVENTS_PER_BATCH,
-        invalidShare: INVALID_SHARE,
-        distinctBodies: POOL,
-        meanBatchBytes: Math.round(batchBytes),
-        meanPixelPathBytes: Math.round(pixelBytes),
-        sampleBatchVerdict: { accepted: verdict.accepted, rejected: verdict.rejected },
-      },
-      stopped,
-      results: rows.map(({ name, kind, result, skipped }) => ({
-        target: name,
-        kind,
-        ...(result
-          ? {
-              ...result,
-              vsBaselineEventsPct:
-                baselineEps[kind] > 0 ? (result.eventsPerS / baselineEps[kind]) * 100 : undefined,
-            }
-          : { skipped }),
-      })),
-    };
-    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(
-      `results: ${relative(process.cwd(), file)}${failed.length > 0 || stopped ? ' (RUN HAD ERRORS)' : ''}`,
+      hadErrors,
     );
   } finally {
-    await Promise.all([...children].map(stopServer));
+    await stopServers(10_000);
     if (options.kafka) {
       await deleteTopics(options.kafka, [topics.good, topics.bad]).catch((error) =>
         console.error(`could not delete the benchmark's topics: ${error}`),

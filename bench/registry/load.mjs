@@ -1,15 +1,13 @@
 // @ts-check
 /**
- * A closed-loop HTTP load generator: `connections` workers, each sending one request at a time
- * over its own keep-alive socket, for a warm-up and then a measured duration. Every latency is
- * recorded (not sampled); percentiles are exact over the measured requests.
+ * The registry benchmark's load generator: bench/lib/load.mjs, with registry JSON headers on every
+ * request that has a body, and server CPU time per answered request.
  */
-import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { cpuPct, cpuUsed, measureLoad } from '../lib/load.mjs';
 
 /**
  * One request to send.
- * @typedef {{ method: 'GET' | 'POST'; path: string; body?: string }} BenchRequest
+ * @typedef {import('../lib/load.mjs').BenchRequest} BenchRequest
  */
 
 /**
@@ -46,155 +44,26 @@ import { performance } from 'node:perf_hooks';
 const JSON_HEADERS = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
 
 /**
- * Sends one request and waits for the whole answer.
- * @param {Agent} agent
- * @param {URL} origin
- * @param {BenchRequest} req
- * @param {number} timeoutMs
- * @returns {Promise<{ status: number; body: string }>} `body` only for a non-2xx answer
- */
-export function send(agent, origin, req, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const headers =
-      req.body === undefined
-        ? {}
-        : { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(req.body)) };
-    const outgoing = request(
-      {
-        agent,
-        host: origin.hostname,
-        port: origin.port,
-        method: req.method,
-        path: req.path,
-        headers,
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        const ok = status >= 200 && status < 300;
-        /** @type {Buffer[]} */
-        const chunks = [];
-        // A good answer is drained unread: parsing it would measure the client, not the server.
-        res.on('data', (chunk) => ok || chunks.push(chunk));
-        res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    outgoing.setTimeout(timeoutMs, () =>
-      outgoing.destroy(new Error(`no answer after ${timeoutMs} ms`)),
-    );
-    outgoing.on('error', reject);
-    outgoing.end(req.body);
-  });
-}
-
-/**
- * Value at quantile `q` of ascending `sorted` (nearest rank); 0 when empty.
- * @param {Float64Array} sorted
- * @param {number} q
- */
-function quantile(sorted, q) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-}
-
-/**
- * CPU time over wall time, % of one core (up to 100 × cores).
- * @param {NodeJS.CpuUsage} used µs
- * @param {number} elapsedMs
- */
-function cpuPct(used, elapsedMs) {
-  return ((used.user + used.system) / 1000 / elapsedMs) * 100;
-}
-
-/**
- * Runs the workers until `endAt` (performance.now() ms); `record` sees every finished request.
- * @param {LoadOptions} options
- * @param {Agent} agent
- * @param {number} endAt
- * @param {(ms: number, status: number, problem?: string) => void} record `status` 0 = error
- */
-async function drive(options, agent, endAt, record) {
-  const origin = new URL(options.origin);
-  const worker = async () => {
-    while (performance.now() < endAt) {
-      const req = options.next();
-      const started = performance.now();
-      try {
-        const { status, body } = await send(agent, origin, req, options.timeoutMs);
-        const problem =
-          status >= 200 && status < 300
-            ? undefined
-            : `${req.method} ${req.path} -> ${status} ${body}`;
-        record(performance.now() - started, status, problem);
-      } catch (error) {
-        record(performance.now() - started, 0, `${req.method} ${req.path} -> ${String(error)}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.connections }, worker));
-}
-
-/**
  * Warms up, then measures: requests/s and latency percentiles of one kind of request.
  * @param {LoadOptions} options
  * @returns {Promise<LoadResult>}
  */
-export async function runLoad(options) {
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: options.connections,
-    maxFreeSockets: options.connections,
+export async function runLoad({ serverCpu, ...options }) {
+  const measured = await measureLoad({
+    ...options,
+    serverStats: serverCpu,
+    bodyHeaders: JSON_HEADERS,
   });
-  try {
-    await drive(options, agent, performance.now() + options.warmupMs, () => {});
-
-    /** @type {number[]} */
-    const latencies = [];
-    let non2xx = 0;
-    let errors = 0;
-    /** @type {string | undefined} */
-    let firstProblem;
-    const serverBefore = await options.serverCpu?.();
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    await drive(options, agent, started + options.durationMs, (ms, status, problem) => {
-      // A request with no answer has no latency worth reporting (a refused connect is fast).
-      if (status === 0) errors++;
-      else latencies.push(ms);
-      if (status !== 0 && (status < 200 || status >= 300)) non2xx++;
-      firstProblem ??= problem;
-    });
-    const elapsedMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
-    const serverAfter = await options.serverCpu?.();
-
-    const answered = latencies.length;
-    const serverUsed =
-      serverBefore && serverAfter
-        ? {
-            user: serverAfter.user - serverBefore.user,
-            system: serverAfter.system - serverBefore.system,
-          }
-        : undefined;
-    const sorted = Float64Array.from(latencies).sort();
-    const sum = latencies.reduce((total, ms) => total + ms, 0);
-    return {
-      requests: answered,
-      non2xx,
-      errors,
-      elapsedS: elapsedMs / 1000,
-      rps: answered / (elapsedMs / 1000),
-      meanMs: latencies.length === 0 ? 0 : sum / latencies.length,
-      p50Ms: quantile(sorted, 0.5),
-      p99Ms: quantile(sorted, 0.99),
-      maxMs: quantile(sorted, 1),
-      clientCpuPct: cpuPct(cpu, elapsedMs),
-      serverCpuPct: serverUsed && cpuPct(serverUsed, elapsedMs),
-      serverCpuUsPerRequest:
-        serverUsed && answered > 0 ? (serverUsed.user + serverUsed.system) / answered : undefined,
-      firstProblem,
-    };
-  } finally {
-    agent.destroy();
-  }
+  const { counts, elapsedMs } = measured;
+  const serverUsed = cpuUsed(measured.serverBefore, measured.serverAfter);
+  return {
+    ...counts,
+    ...measured.timing,
+    serverCpuPct: serverUsed && cpuPct(serverUsed, elapsedMs),
+    serverCpuUsPerRequest:
+      serverUsed && counts.requests > 0
+        ? (serverUsed.user + serverUsed.system) / counts.requests
+        : undefined,
+    firstProblem: measured.firstProblem,
+  };
 }

@@ -9,13 +9,20 @@
  * Each flag can also come from the environment: BENCH_DURATION_S, BENCH_WARMUP_S,
  * BENCH_CONNECTIONS, BENCH_SCHEMAS, BENCH_STORE, BENCH_LOG_LEVEL. See README.md.
  */
-import { fork, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  ask,
+  ensureBuilt,
+  exited,
+  forkServer,
+  removeOnExit,
+  stopServers,
+} from '../lib/children.mjs';
+import { alignTable, fixed, headline, machine, saveResults, warnProblems } from '../lib/report.mjs';
 import { runLoad } from './load.mjs';
 import { register, seed, workloads } from './workloads.mjs';
 
@@ -23,10 +30,7 @@ import { register, seed, workloads } from './workloads.mjs';
 /** @typedef {import('./load.mjs').BenchRequest} BenchRequest */
 /** @typedef {import('./load.mjs').LoadResult} LoadResult */
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const SERVER = join(HERE, 'server.mjs');
-const RESULTS = join(ROOT, 'bench', 'results');
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'server.mjs');
 const PACKAGES = ['common', 'validator', 'registry'];
 
 /**
@@ -79,32 +83,6 @@ function readOptions() {
   };
 }
 
-/** Builds the packages the servers import when their dist/ is missing (or when asked). */
-function ensureBuilt(force = false) {
-  const missing = PACKAGES.filter((name) => !existsSync(join(ROOT, name, 'dist', 'index.js')));
-  if (!force && missing.length === 0) return;
-  console.error(`building (${force ? '--build' : `no dist/ in ${missing.join(', ')}`}) ...`);
-  const built = spawnSync('npx', ['tsc', '-b', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (built.status !== 0) throw new Error('npx tsc -b tsconfig.build.json failed');
-}
-
-/** Every server still running, and the registry's data directory: cleaned up on exit, whatever the reason. */
-const children = new Set(/** @type {ChildProcess[]} */ ([]));
-const tempDirs = new Set(/** @type {string[]} */ ([]));
-process.on('exit', () => {
-  children.forEach((child) => child.kill('SIGKILL'));
-  tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
-});
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the servers`);
-    process.exit(130);
-  });
-}
-
 /**
  * A server child process and how to talk to it.
  * @typedef {{ child: ChildProcess; url: string; cpu: () => Promise<NodeJS.CpuUsage | undefined> }} Server
@@ -116,51 +94,11 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
  * @returns {Promise<Server>}
  */
 async function startServer(args) {
-  const child = fork(SERVER, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} server did not start`)), 30_000);
-    child.once('message', (/** @type {{ url: string }} */ message) => {
-      clearTimeout(timer);
-      resolve(message.url);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args[0]} server exited (${code}) before listening`));
-    });
-  });
+  const { child, url } = await forkServer(SERVER, args, 30_000);
   /** @returns {Promise<NodeJS.CpuUsage | undefined>} */
   const cpu = () =>
-    new Promise((resolve) => {
-      if (!child.connected) return resolve(undefined);
-      /** @param {{ type: string; usage: NodeJS.CpuUsage }} message */
-      const answer = (message) => message.type === 'cpu' && done(message.usage);
-      /** @param {NodeJS.CpuUsage | undefined} usage */
-      const done = (usage) => {
-        child.off('message', answer);
-        child.off('exit', gone);
-        resolve(usage);
-      };
-      const gone = () => done(undefined);
-      child.on('message', answer);
-      child.once('exit', gone);
-      child.send({ type: 'cpu' });
-    });
+    ask(child, 'cpu', (/** @type {{ usage: NodeJS.CpuUsage }} */ message) => message.usage);
   return { child, url, cpu };
-}
-
-/**
- * Asks a server to close; kills it if it has not exited within 3 s.
- * @param {ChildProcess} child
- */
-async function stopServer(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  if (child.connected) child.send({ type: 'close' });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -201,12 +139,6 @@ async function seedRegistry(origin, n) {
  */
 
 /**
- * @param {number} value
- * @param {number} digits
- */
-const fixed = (value, digits) => value.toFixed(digits);
-
-/**
  * The results as an aligned table.
  * @param {{ name: string; result: LoadResult }[]} rows
  */
@@ -238,24 +170,15 @@ function table(rows) {
     r.serverCpuUsPerRequest === undefined ? '-' : fixed(r.serverCpuUsPerRequest, 0),
     fixed(r.clientCpuPct, 0),
   ]);
-  const widths = header.map((h, c) =>
-    Math.max(h.length, ...lines.map((line) => line[c]?.length ?? 0)),
-  );
-  return [header, ...lines]
-    .map((cells) =>
-      cells
-        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
-        .join('  '),
-    )
-    .join('\n');
+  return alignTable(header, lines);
 }
 
 async function main() {
   const options = readOptions();
-  ensureBuilt(options.build);
+  ensureBuilt({ packages: PACKAGES, force: options.build });
 
   const dataDir = await mkdtemp(join(tmpdir(), 'sift-bench-registry-'));
-  tempDirs.add(dataDir);
+  removeOnExit(dataDir);
   try {
     const registry = await startServer([
       'registry',
@@ -289,15 +212,9 @@ async function main() {
       },
     ];
 
-    const cores = cpus();
-    // Load from other work on the machine before this run starts: the figures are only as quiet.
-    const loadBefore = loadavg()[0] ?? 0;
+    const host = machine();
     const answerBytes = Buffer.byteLength(body);
-    console.log(
-      `sift registry bench — ${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown'}), ` +
-        `node ${process.version}, load avg ${fixed(loadBefore, 2)} before, ` +
-        `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s each`,
-    );
+    console.log(headline('registry', host, options));
     console.log(
       `registry: ${options.store} store, log level ${options.logLevel}, ` +
         `${options.schemas} seeded schemas, get-by-id answer ${answerBytes} B (baseline sends the same bytes)`,
@@ -308,7 +225,7 @@ async function main() {
     let stopped;
     for (const target of targets) {
       const { child } = target.server;
-      if (child.exitCode !== null || child.signalCode !== null) {
+      if (exited(child)) {
         stopped = `a server exited (${child.exitCode ?? child.signalCode}): "${target.name}" and later rows not run`;
         break;
       }
@@ -326,38 +243,20 @@ async function main() {
     }
 
     console.log(table(rows));
-    const failed = rows.filter(({ result }) => result.non2xx + result.errors > 0);
-    for (const { name, result } of failed) {
-      console.log(
-        `WARNING ${name}: ${result.non2xx} non-2xx, ${result.errors} errors; first: ${result.firstProblem}`,
-      );
-    }
-    if (stopped) console.log(`WARNING ${stopped}`);
-    if (failed.length > 0 || stopped) process.exitCode = 1;
-
-    await mkdir(RESULTS, { recursive: true });
-    const file = join(RESULTS, `registry-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const report = {
-      benchmark: 'registry',
-      at: new Date().toISOString(),
-      machine: {
-        cores: cores.length,
-        cpu: cores[0]?.model.trim(),
-        platform: process.platform,
-        node: process.version,
-        loadAvg1mBefore: loadBefore,
+    const hadErrors = warnProblems(rows, stopped);
+    await saveResults(
+      'registry',
+      {
+        machine: host,
+        options,
+        answerBytes,
+        stopped,
+        results: rows.map(({ name, result }) => ({ target: name, ...result })),
       },
-      options,
-      answerBytes,
-      stopped,
-      results: rows.map(({ name, result }) => ({ target: name, ...result })),
-    };
-    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(
-      `results: ${relative(process.cwd(), file)}${failed.length > 0 || stopped ? ' (RUN HAD ERRORS)' : ''}`,
+      hadErrors,
     );
   } finally {
-    await Promise.all([...children].map(stopServer));
+    await stopServers(3_000);
   }
 }
 

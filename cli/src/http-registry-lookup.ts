@@ -1,28 +1,18 @@
-import { UpstreamError } from '@sift/common';
+import { isSiftError, NotFoundError, UpstreamError } from '@sift/common';
+import { RegistryClient } from '@sift/registry-client';
 import { compatibilityLevels } from '@sift/validator';
 import type { CompatibilityLevel } from '@sift/validator';
 import type { RegistryLookup } from './commands/schemas-check';
 import type { SchemaFile } from './schemas-folder';
 
-/** Confluent's `error_code`s for "no such subject" and "the subject does not hold that schema". */
-const SUBJECT_NOT_FOUND = 40401;
-const VERSION_NOT_FOUND = 40402;
-const SCHEMA_NOT_FOUND = 40403;
-
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
 /**
- * The questions `sift schemas check` asks a Confluent-compatible registry, over HTTP. Any
- * answer it cannot use (no answer, a server error, an unexpected status) is an UpstreamError
- * (`SIFT_REGISTRY_UNREACHABLE`) naming the request.
+ * The questions `sift schemas check` asks a Confluent-compatible registry, over HTTP through a
+ * `RegistryClient`. Any answer it cannot use (no answer, a server error, an unexpected status)
+ * is an UpstreamError (`SIFT_REGISTRY_UNREACHABLE`) naming the request.
  */
 export class HttpRegistryLookup implements RegistryLookup {
   readonly url: string;
-  private readonly timeoutMs: number;
-  private readonly authorization: string | undefined;
+  private readonly client: RegistryClient;
 
   /** `timeoutMs`: per request; default 5000. `auth`: basic credentials, when the registry needs them. */
   constructor(
@@ -30,17 +20,29 @@ export class HttpRegistryLookup implements RegistryLookup {
     options: { timeoutMs?: number; auth?: { username: string; password: string } } = {},
   ) {
     this.url = url.replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? 5000;
-    this.authorization = options.auth
-      ? `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`
-      : undefined;
+    this.client = new RegistryClient({
+      url: this.url,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.auth ? { auth: options.auth } : {}),
+    });
   }
 
   async compatibilityLevel(subject: string): Promise<CompatibilityLevel> {
     const path = `/config/${encodeURIComponent(subject)}?defaultToGlobal=true`;
-    const answer = await this.call('GET', path);
-    const level = (answer.body as { compatibilityLevel?: unknown } | undefined)?.compatibilityLevel;
-    if (answer.status !== 200 || !isLevel(level)) throw this.unexpected('GET', path, answer);
+    let level: string;
+    try {
+      level = await this.client.compatibilityLevel(subject);
+    } catch (error) {
+      throw this.unexpected('GET', path, error);
+    }
+    if (!isLevel(level)) {
+      throw new UpstreamError(
+        'SIFT_REGISTRY_UNREACHABLE',
+        `The registry at ${this.url} answered GET ${path} with 200: ` +
+          JSON.stringify({ compatibilityLevel: level }),
+        { details: { status: 200 } },
+      );
+    }
     return level;
   }
 
@@ -48,24 +50,19 @@ export class HttpRegistryLookup implements RegistryLookup {
     subject: string,
     file: Pick<SchemaFile, 'schema' | 'schemaType'>,
   ): Promise<{ id: number; version: number } | undefined> {
-    const path = `/subjects/${encodeURIComponent(subject)}`;
-    const answer = await this.call('POST', path, schemaBody(file));
-    if (answer.status === 200) {
-      const { id, version } = answer.body as { id: number; version: number };
-      return { id, version };
+    try {
+      return await this.client.lookup(subject, file.schema, file.schemaType);
+    } catch (error) {
+      throw this.unexpected('POST', `/subjects/${encodeURIComponent(subject)}`, error);
     }
-    if (errorCode(answer) === SUBJECT_NOT_FOUND || errorCode(answer) === SCHEMA_NOT_FOUND) {
-      return undefined;
-    }
-    throw this.unexpected('POST', path, answer);
   }
 
   async versions(subject: string): Promise<number[]> {
-    const path = `/subjects/${encodeURIComponent(subject)}/versions`;
-    const answer = await this.call('GET', path);
-    if (answer.status === 200 && Array.isArray(answer.body)) return answer.body as number[];
-    if (errorCode(answer) === SUBJECT_NOT_FOUND) return [];
-    throw this.unexpected('GET', path, answer);
+    try {
+      return await this.client.versions(subject);
+    } catch (error) {
+      throw this.unexpected('GET', `/subjects/${encodeURIComponent(subject)}/versions`, error);
+    }
   }
 
   async latestIncompatibilities(
@@ -73,86 +70,54 @@ export class HttpRegistryLookup implements RegistryLookup {
     file: Pick<SchemaFile, 'schema' | 'schemaType'>,
   ): Promise<string[]> {
     const path = `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`;
-    const answer = await this.call('POST', path, schemaBody(file));
-    if (answer.status === 200) {
-      const { is_compatible: compatible, messages } = answer.body as {
-        is_compatible?: boolean;
-        messages?: string[];
-      };
+    try {
+      const { compatible, messages } = await this.client.testCompatibility(
+        subject,
+        file.schema,
+        file.schemaType,
+      );
       if (compatible) return [];
-      return messages && messages.length > 0
+      return messages.length > 0
         ? messages
         : ['the registry says it is not compatible and gives no reason'];
-    }
-    // A subject with no versions yet accepts anything.
-    const code = errorCode(answer);
-    if (code === SUBJECT_NOT_FOUND || code === VERSION_NOT_FOUND) return [];
-    if (answer.status === 422 || answer.status === 409) {
-      return [`the registry refuses the schema: ${message(answer)}`];
-    }
-    throw this.unexpected('POST', path, answer);
-  }
-
-  private async call(method: string, path: string, body?: unknown): Promise<Answer> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.url}${path}`, {
-        method,
-        headers: {
-          accept: 'application/vnd.schemaregistry.v1+json, application/json',
-          ...(this.authorization ? { authorization: this.authorization } : {}),
-          ...(body === undefined
-            ? {}
-            : { 'content-type': 'application/vnd.schemaregistry.v1+json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
     } catch (error) {
-      throw new UpstreamError(
-        'SIFT_REGISTRY_UNREACHABLE',
-        `The registry at ${this.url} did not answer ${method} ${path}`,
-        { cause: error },
-      );
-    }
-    const text = await response.text();
-    try {
-      return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-    } catch (error) {
-      throw new UpstreamError(
-        'SIFT_REGISTRY_UNREACHABLE',
-        `The registry at ${this.url} answered ${method} ${path} with ${response.status} and no JSON`,
-        { cause: error },
-      );
+      // A subject with no versions yet accepts anything.
+      if (
+        error instanceof NotFoundError &&
+        (error.code === 'SIFT_REGISTRY_SUBJECT_NOT_FOUND' ||
+          error.code === 'SIFT_REGISTRY_VERSION_NOT_FOUND')
+      ) {
+        return [];
+      }
+      const status = statusOf(error);
+      if (status === 422 || status === 409) {
+        return [`the registry refuses the schema: ${(error as Error).message}`];
+      }
+      throw this.unexpected('POST', path, error);
     }
   }
 
-  private unexpected(method: string, path: string, answer: Answer): UpstreamError {
+  /**
+   * A registry answer the check cannot use, as an UpstreamError naming the request. Errors
+   * without an HTTP status (no answer, no JSON) already name it and pass through.
+   */
+  private unexpected(method: string, path: string, error: unknown): unknown {
+    const status = statusOf(error);
+    if (status === undefined || !isSiftError(error)) return error;
     return new UpstreamError(
       'SIFT_REGISTRY_UNREACHABLE',
-      `The registry at ${this.url} answered ${method} ${path} with ${answer.status}: ${message(answer)}`,
-      { details: { status: answer.status, errorCode: errorCode(answer) } },
+      `The registry at ${this.url} answered ${method} ${path} with ${status}: ${error.message}`,
+      { cause: error, details: { status, errorCode: error.details?.['errorCode'] } },
     );
   }
-}
-
-/** A register / lookup / compatibility body; Confluent leaves `schemaType` out for AVRO. */
-function schemaBody(file: Pick<SchemaFile, 'schema' | 'schemaType'>): Record<string, string> {
-  return file.schemaType === 'AVRO'
-    ? { schema: file.schema }
-    : { schema: file.schema, schemaType: file.schemaType };
 }
 
 function isLevel(value: unknown): value is CompatibilityLevel {
   return (compatibilityLevels as readonly unknown[]).includes(value);
 }
 
-function errorCode(answer: Answer): number | undefined {
-  return (answer.body as { error_code?: number } | undefined)?.error_code;
-}
-
-function message(answer: Answer): string {
-  return (
-    (answer.body as { message?: string } | undefined)?.message ?? JSON.stringify(answer.body ?? '')
-  );
+/** The HTTP status a RegistryClient error carries, when the registry answered with one. */
+function statusOf(error: unknown): number | undefined {
+  const status = isSiftError(error) ? error.details?.['status'] : undefined;
+  return typeof status === 'number' ? status : undefined;
 }

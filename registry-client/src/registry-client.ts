@@ -140,14 +140,83 @@ export class RegistryClient {
     schema: string,
     schemaType = 'AVRO',
   ): Promise<{ id: number; version?: number }> {
-    const body = schemaType === 'AVRO' ? { schema } : { schema, schemaType };
     const answer = await this.request<{ id: number; version?: number }>(
       'POST',
       `/subjects/${encodeURIComponent(subject)}/versions`,
-      body,
+      schemaBody(schema, schemaType),
     );
     this.latest.delete(subject);
     return answer;
+  }
+
+  /** The subject's compatibility level, or the global one when it has none of its own. */
+  async compatibilityLevel(subject: string): Promise<string> {
+    const path = `/config/${encodeURIComponent(subject)}?defaultToGlobal=true`;
+    const body = await this.request<{ compatibilityLevel?: unknown } | undefined>('GET', path);
+    const level = body?.compatibilityLevel;
+    if (typeof level !== 'string') throw this.malformed('GET', path, body);
+    return level;
+  }
+
+  /** The id and version the subject holds this schema under; undefined when it does not. */
+  async lookup(
+    subject: string,
+    schema: string,
+    schemaType = 'AVRO',
+  ): Promise<{ id: number; version: number } | undefined> {
+    try {
+      const { id, version } = await this.request<{ id: number; version: number }>(
+        'POST',
+        `/subjects/${encodeURIComponent(subject)}`,
+        schemaBody(schema, schemaType),
+      );
+      return { id, version };
+    } catch (error) {
+      if (isNotFound(error, 'SIFT_REGISTRY_SUBJECT_NOT_FOUND', 'SIFT_REGISTRY_SCHEMA_NOT_FOUND')) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** The subject's live version numbers; empty when the registry has no such subject. */
+  async versions(subject: string): Promise<number[]> {
+    const path = `/subjects/${encodeURIComponent(subject)}/versions`;
+    let body: unknown;
+    try {
+      body = await this.request<unknown>('GET', path);
+    } catch (error) {
+      if (isNotFound(error, 'SIFT_REGISTRY_SUBJECT_NOT_FOUND')) return [];
+      throw error;
+    }
+    if (!Array.isArray(body)) throw this.malformed('GET', path, body);
+    return body as number[];
+  }
+
+  /**
+   * Whether the registry would accept the schema as the subject's next version, with its
+   * reasons when not. A registry that answers 40401 / 40402 for a subject without versions
+   * gives a NotFoundError; a schema it refuses outright, a ValidationError (422) or
+   * ConflictError (409).
+   */
+  async testCompatibility(
+    subject: string,
+    schema: string,
+    schemaType = 'AVRO',
+  ): Promise<{ compatible: boolean; messages: string[] }> {
+    const body = await this.request<{ is_compatible?: boolean; messages?: string[] } | undefined>(
+      'POST',
+      `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`,
+      schemaBody(schema, schemaType),
+    );
+    return { compatible: body?.is_compatible === true, messages: body?.messages ?? [] };
+  }
+
+  private malformed(method: string, path: string, body: unknown): UpstreamError {
+    return new UpstreamError(
+      'SIFT_REGISTRY_UNREACHABLE',
+      `The registry at ${this.baseUrl} answered ${method} ${path} with 200: ${JSON.stringify(body ?? '')}`,
+    );
   }
 
   private async fetchVersion(
@@ -179,7 +248,7 @@ export class RegistryClient {
     } catch (error) {
       throw new UpstreamError(
         'SIFT_REGISTRY_UNREACHABLE',
-        `Registry at ${this.baseUrl} did not answer ${method} ${path}`,
+        `The registry at ${this.baseUrl} did not answer ${method} ${path}`,
         {
           cause: error,
         },
@@ -192,7 +261,7 @@ export class RegistryClient {
     } catch (error) {
       throw new UpstreamError(
         'SIFT_REGISTRY_UNREACHABLE',
-        `Registry answered ${method} ${path} with non-JSON`,
+        `The registry at ${this.baseUrl} answered ${method} ${path} with ${response.status} and no JSON`,
         {
           cause: error,
         },
@@ -227,6 +296,16 @@ export class RegistryClient {
     }
     throw new SiftError('SIFT_INTERNAL', text404, { details });
   }
+}
+
+/** A register / lookup / compatibility body; Confluent leaves `schemaType` out for AVRO. */
+function schemaBody(schema: string, schemaType: string): Record<string, string> {
+  return schemaType === 'AVRO' ? { schema } : { schema, schemaType };
+}
+
+/** Whether an error is the registry's "not found" with one of these codes. */
+function isNotFound(error: unknown, ...codes: ErrorCode[]): boolean {
+  return error instanceof NotFoundError && codes.includes(error.code);
 }
 
 /** Caches a lookup's promise; a failed lookup is forgotten so the next call tries again. */

@@ -51,6 +51,52 @@ describe('RegistryClient', () => {
     });
   });
 
+  it("reads a subject's compatibility level, falling back to the global one", async () => {
+    const client = new RegistryClient({ url: registry.url });
+    await expect(client.compatibilityLevel('ping')).resolves.toBe('BACKWARD');
+  });
+
+  it('looks a schema up under a subject, undefined when the subject does not hold it', async () => {
+    const client = new RegistryClient({ url: registry.url });
+    await expect(client.lookup('ping', avro)).resolves.toBeUndefined();
+    const { id } = await client.register('ping', avro);
+    await expect(client.lookup('ping', avro)).resolves.toEqual({ id, version: 1 });
+    const other = JSON.stringify({ type: 'record', name: 'Pong', fields: [] });
+    await expect(client.lookup('ping', other)).resolves.toBeUndefined();
+  });
+
+  it("lists a subject's versions, empty when there is no such subject", async () => {
+    const client = new RegistryClient({ url: registry.url });
+    await expect(client.versions('ping')).resolves.toEqual([]);
+    await client.register('ping', avro);
+    await expect(client.versions('ping')).resolves.toEqual([1]);
+  });
+
+  it("tests a schema against the subject's latest version, with reasons when incompatible", async () => {
+    const client = new RegistryClient({ url: registry.url });
+    // Sift's registry accepts anything for a subject with no versions yet.
+    await expect(client.testCompatibility('ping', avro)).resolves.toEqual({
+      compatible: true,
+      messages: [],
+    });
+    await client.register('ping', avro);
+    await expect(client.testCompatibility('ping', avro)).resolves.toEqual({
+      compatible: true,
+      messages: [],
+    });
+    const required = JSON.stringify({
+      type: 'record',
+      name: 'Ping',
+      fields: [
+        { name: 'n', type: 'int' },
+        { name: 'm', type: 'string' },
+      ],
+    });
+    const answer = await client.testCompatibility('ping', required);
+    expect(answer.compatible).toBe(false);
+    expect(answer.messages.length).toBeGreaterThan(0);
+  });
+
   it('keeps serving cached schemas while the registry is unreachable', async () => {
     const client = new RegistryClient({ url: registry.url, latestTtlMs: 0, timeoutMs: 500 });
     const { id } = await client.register('ping', avro);
