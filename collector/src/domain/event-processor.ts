@@ -130,13 +130,13 @@ export class EventProcessor {
     ]);
   }
 
-  /** A body in a Content-Encoding Sift cannot read: one bad event holding its bytes in base64. */
-  rejectUnreadableBody(base64: string, encoding: string, source: RequestSource): Collected {
+  /** A body Sift cannot decode (`reason` says why): one bad event holding its bytes in base64. */
+  rejectUnreadableBody(base64: string, reason: string, source: RequestSource): Collected {
     return this.rejectWhole(base64, source, this.now().toISOString(), 'malformed_json', [
       {
         path: '',
         keyword: 'contentEncoding',
-        message: `Content-Encoding ${encoding} is not supported (send identity, gzip or deflate); the payload is the body's bytes in base64`,
+        message: `${reason}; the payload is the body's bytes in base64`,
       },
     ]);
   }

@@ -10,7 +10,7 @@ export interface ReadBody {
   /** Bytes of the (decompressed) body in all; more than the limit means `text` was cut. */
   totalBytes: number;
   truncated: boolean;
-  /** Set when the body's Content-Encoding is not one Sift reads: `text` is then its raw bytes in base64. */
+  /** Why the body could not be decoded (an unknown or corrupt Content-Encoding): `text` is then its raw bytes in base64. */
   unreadableEncoding?: string;
 }
 
@@ -36,44 +36,65 @@ function decoder(encoding: string | undefined): Transform | 'identity' | undefin
  */
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
-    let stream: NodeJS.ReadableStream = req;
-    const decode = decoder(req.headers['content-encoding']);
-    if (decode !== undefined && decode !== 'identity') {
-      req.pipe(decode);
-      stream = decode;
-    }
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let total = 0;
-    stream.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (kept < limitBytes) {
-        const part = chunk.subarray(0, limitBytes - kept);
-        chunks.push(part);
-        kept += part.length;
+    const encoding = String(req.headers['content-encoding'] ?? 'identity');
+    const decode = decoder(encoding);
+    // The bytes as sent, kept (up to the limit) for a body that cannot be decoded.
+    const raw = { chunks: [] as Buffer[], kept: 0, total: 0 };
+    const decoded = { chunks: [] as Buffer[], kept: 0, total: 0 };
+    const keep = (into: typeof raw, chunk: Buffer) => {
+      into.total += chunk.length;
+      if (into.kept < limitBytes) {
+        const part = chunk.subarray(0, limitBytes - into.kept);
+        into.chunks.push(part);
+        into.kept += part.length;
       }
-    });
-    stream.on('end', () => {
-      // Cutting may split a multi-byte character; the decoder replaces the broken tail.
-      const bytes = Buffer.concat(chunks);
-      const truncated = total > limitBytes;
-      resolve(
-        decode === undefined
-          ? {
-              text: bytes.toString('base64'),
-              totalBytes: total,
-              truncated,
-              unreadableEncoding: String(req.headers['content-encoding']),
-            }
-          : { text: bytes.toString('utf8'), totalBytes: total, truncated },
-      );
-    });
-    stream.on('error', (error: Error) =>
+    };
+    const undecodable = (reason: string) => {
+      const onEnd = () =>
+        resolve({
+          text: Buffer.concat(raw.chunks).toString('base64'),
+          totalBytes: raw.total,
+          truncated: raw.total > limitBytes,
+          unreadableEncoding: reason,
+        });
+      if (req.readableEnded) onEnd();
+      else req.on('end', onEnd).resume();
+    };
+    req.on('data', (chunk: Buffer) => keep(raw, chunk));
+    req.on('error', (error: Error) =>
       reject(
         new ValidationError('SIFT_REQUEST_INVALID', `The body cannot be read: ${error.message}`, {
           cause: error,
         }),
       ),
     );
+    if (decode === undefined) {
+      undecodable(`Content-Encoding ${encoding} is not supported (send identity, gzip or deflate)`);
+      return;
+    }
+    if (decode === 'identity') {
+      req.on('end', () =>
+        resolve({
+          text: Buffer.concat(raw.chunks).toString('utf8'),
+          totalBytes: raw.total,
+          truncated: raw.total > limitBytes,
+        }),
+      );
+      return;
+    }
+    decode.on('data', (chunk: Buffer) => keep(decoded, chunk));
+    decode.on('end', () =>
+      // Cutting may split a multi-byte character; the decoder replaces the broken tail.
+      resolve({
+        text: Buffer.concat(decoded.chunks).toString('utf8'),
+        totalBytes: decoded.total,
+        truncated: decoded.total > limitBytes,
+      }),
+    );
+    decode.on('error', (error: Error) => {
+      req.unpipe(decode);
+      undecodable(`the ${encoding} body is corrupt (${error.message})`);
+    });
+    req.pipe(decode);
   });
 }

@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { BAD_TOPIC, createLogger, GOOD_TOPIC } from '@sift/common';
 import type { BadEvent } from '@sift/common';
@@ -174,6 +174,25 @@ describe('limits', () => {
       .expect(400);
     expect(refused.body.events[0].errors[0].message).toContain('Content-Encoding br');
     expect(Buffer.from(bad()[0]!.payload, 'base64').toString()).toBe(body);
+  });
+});
+
+describe('undecodable bodies', () => {
+  it('keeps a corrupt gzip body as a bad event holding the bytes as sent', async () => {
+    const { app, bad } = setup();
+    const corrupt = Buffer.concat([
+      gzipSync('{"events": []}').subarray(0, 12),
+      Buffer.from('garbage!'),
+    ]);
+    const answer = await request(app)
+      .post('/v1/events')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(((bytes: Buffer) => bytes) as unknown as (body: unknown) => string)
+      .send(corrupt)
+      .expect(400);
+    expect(answer.body.events[0].errors[0].message).toContain('the gzip body is corrupt');
+    expect(Buffer.from(bad()[0]!.payload, 'base64')).toEqual(corrupt);
   });
 });
 
