@@ -36,7 +36,8 @@ export type { RecoveryConfig, ValidateStageConfig } from './recovery/recovery-co
 export { RAW_TOPIC, rawRecord, rawRecordHeaders, readRawRecord } from './recovery/raw-record';
 export type { RawRequest } from './recovery/raw-record';
 export { nameBasedUuid, rawEventId } from './recovery/deterministic-id';
-export { badEventRecord, ValidateStage } from './recovery/validate-stage';
+export { ValidateStage } from './recovery/validate-stage';
+export { badEventRecord, deliver } from './domain/deliver';
 export type {
   ValidateBatchResult,
   ValidateStageDeps,

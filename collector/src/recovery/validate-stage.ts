@@ -1,9 +1,10 @@
 import type { BadEvent, Logger, Topics } from '@sift/common';
-import type { ConsumedRecord, EventLog, LogRecord, Subscription } from '@sift/event-log';
+import type { ConsumedRecord, EventLog, Subscription } from '@sift/event-log';
 import { ValidatorCache } from '@sift/validator';
 import { anonymizeClientIp } from '../domain/enrichment';
 import type { EnrichmentHook, EnrichmentOptions } from '../domain/enrichment';
 import { isUuid } from '../domain/envelope';
+import { deliver } from '../domain/deliver';
 import { EventProcessor } from '../domain/event-processor';
 import type { SchemaSource } from '../ports';
 import { rawEventId } from './deterministic-id';
@@ -36,15 +37,6 @@ export interface ValidateBatchResult {
   requests: number;
   good: number;
   bad: BadEvent[];
-}
-
-/** A bad event as the collector appends it to the bad topic. */
-export function badEventRecord(event: BadEvent): LogRecord {
-  return {
-    key: event.id,
-    value: Buffer.from(JSON.stringify(event), 'utf8'),
-    headers: { 'sift-event-id': event.id, 'sift-bad-kind': event.kind },
-  };
 }
 
 /**
@@ -120,10 +112,7 @@ export class ValidateStage {
     const processed = await Promise.all(records.map((record) => this.processRecord(record)));
     const good = processed.flatMap((collected) => collected.good);
     const bad = processed.flatMap((collected) => collected.bad);
-    await Promise.all([
-      this.deps.log.append(this.options.topics.good, good),
-      this.deps.log.append(this.options.topics.bad, bad.map(badEventRecord)),
-    ]);
+    await deliver(this.deps.log, this.options.topics, { good, bad });
     return { requests: records.length, good: good.length, bad };
   }
 

@@ -4,9 +4,10 @@ import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { isSiftError } from '@sift/common';
 import type { Logger, Topics } from '@sift/common';
-import type { EventLog, LogRecord } from '@sift/event-log';
+import type { EventLog } from '@sift/event-log';
 import { anonymizeClientIp } from '../../domain/enrichment';
 import type { IpAnonymization } from '../../domain/enrichment';
+import { deliver } from '../../domain/deliver';
 import type { Collected, EventProcessor, RequestSource } from '../../domain/event-processor';
 import { cors } from './cors';
 import { readBody } from './read-body';
@@ -126,14 +127,4 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
     });
   });
   return router;
-}
-
-/** Appends good and bad events; resolves only when both are durably in the log. */
-async function deliver(log: EventLog, topics: Topics, collected: Collected): Promise<void> {
-  const bad: LogRecord[] = collected.bad.map((event) => ({
-    key: event.id,
-    value: Buffer.from(JSON.stringify(event), 'utf8'),
-    headers: { 'sift-event-id': event.id, 'sift-bad-kind': event.kind },
-  }));
-  await Promise.all([log.append(topics.good, collected.good), log.append(topics.bad, bad)]);
 }
