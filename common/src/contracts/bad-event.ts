@@ -52,4 +52,6 @@ export interface BadEvent {
   /** The original input, whole, as a string. */
   payload: string;
   source: BadEventSource;
+  /** The sender's test id (`X-Sift-Test-Id` header or `context.test_id`), when it gave one. */
+  test_id?: string;
 }

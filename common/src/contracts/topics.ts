@@ -25,6 +25,8 @@ export const goodEventHeaders = {
   sourceCategory: 'sift-source-category',
   userId: 'sift-user-id',
   sessionId: 'sift-session-id',
+  /** Set by app test suites (`X-Sift-Test-Id` header or `context.test_id`) to find their own events. */
+  testId: 'sift-test-id',
   // Enrichments (collector/src/domain/enrichment): absent when their input is missing.
   eventTime: 'sift-event-time',
   uaName: 'sift-ua-name',
