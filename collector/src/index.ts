@@ -4,7 +4,7 @@ export { loadCollectorConfig } from './config';
 export type { CollectorConfig } from './config';
 export { startCollector } from './main';
 export { EventProcessor } from './domain/event-processor';
-export type { Collected, EventVerdict, RequestSource } from './domain/event-processor';
+export type { Collected, EventVerdict, RequestMeta, RequestSource } from './domain/event-processor';
 export { anonymizeIp } from './domain/anonymize-ip';
 export type { ResolvedSchema, SchemaMiss, SchemaSource } from './ports';
 export { RegistrySchemaSource } from './adapters/registry/registry-schema-source';

@@ -34,6 +34,14 @@ export interface RequestSource extends BadEventSource {
   ip?: string;
 }
 
+/** Facts about a request that are not kept in a bad event's `source`. */
+export interface RequestMeta {
+  /** The client address as received (not anonymized): enrichment reads it whole. */
+  clientIp?: string;
+  /** The sender's test id (`X-Sift-Test-Id`); an event's `context.test_id` stands in when absent. */
+  testId?: string;
+}
+
 /** Limits on what one request may carry. */
 export interface EventLimits {
   /** Most events in one batch; default 500. */
@@ -59,6 +67,14 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** An event's own `context.test_id`, read before the envelope is checked. */
+function contextTestId(raw: unknown): string | undefined {
+  const context = (raw as { context?: unknown } | null)?.context;
+  return typeof context === 'object' && context !== null
+    ? text((context as Record<string, unknown>)['test_id'])
+    : undefined;
+}
+
 /**
  * Turns a request body into good records and bad events. Every input that is not a good
  * event becomes a bad event with its original payload, so received = good + bad.
@@ -75,13 +91,17 @@ export class EventProcessor {
   }
 
   /** Processes the raw text of a `POST /v1/events` body. */
-  async processBody(body: string, source: RequestSource, clientIp?: string): Promise<Collected> {
+  async processBody(
+    body: string,
+    source: RequestSource,
+    meta: RequestMeta = {},
+  ): Promise<Collected> {
     const receivedAt = this.now().toISOString();
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch (error) {
-      return this.rejectWhole(body, source, receivedAt, 'malformed_json', [
+      return this.rejectWhole(body, source, receivedAt, 'malformed_json', meta, [
         {
           path: '',
           keyword: 'json',
@@ -93,12 +113,12 @@ export class EventProcessor {
       ? (parsed as { events: unknown[] }).events
       : undefined;
     if (!events) {
-      return this.rejectWhole(body, source, receivedAt, 'invalid_envelope', [
+      return this.rejectWhole(body, source, receivedAt, 'invalid_envelope', meta, [
         { path: '/events', keyword: 'required', message: 'the body must be {"events": [ ... ]}' },
       ]);
     }
     if (events.length > this.limits.maxBatchEvents) {
-      return this.rejectWhole(body, source, receivedAt, 'size_violation', [
+      return this.rejectWhole(body, source, receivedAt, 'size_violation', meta, [
         {
           path: '/events',
           keyword: 'maxItems',
@@ -108,7 +128,7 @@ export class EventProcessor {
     }
     // No event can pass the event limit when the whole body is within it.
     const bodyBytes = Buffer.byteLength(body);
-    return this.processEvents(events, source, receivedAt, clientIp, bodyBytes);
+    return this.processEvents(events, source, receivedAt, meta, bodyBytes);
   }
 
   /**
@@ -120,8 +140,9 @@ export class EventProcessor {
     totalBytes: number,
     limitBytes: number,
     source: RequestSource,
+    meta: RequestMeta = {},
   ): Collected {
-    return this.rejectWhole(kept, source, this.now().toISOString(), 'size_violation', [
+    return this.rejectWhole(kept, source, this.now().toISOString(), 'size_violation', meta, [
       {
         path: '',
         keyword: 'maxBytes',
@@ -131,8 +152,13 @@ export class EventProcessor {
   }
 
   /** A body Sift cannot decode (`reason` says why): one bad event holding its bytes in base64. */
-  rejectUnreadableBody(base64: string, reason: string, source: RequestSource): Collected {
-    return this.rejectWhole(base64, source, this.now().toISOString(), 'malformed_json', [
+  rejectUnreadableBody(
+    base64: string,
+    reason: string,
+    source: RequestSource,
+    meta: RequestMeta = {},
+  ): Collected {
+    return this.rejectWhole(base64, source, this.now().toISOString(), 'malformed_json', meta, [
       {
         path: '',
         keyword: 'contentEncoding',
@@ -151,7 +177,7 @@ export class EventProcessor {
     rawQuery: string,
     source: RequestSource,
     pageUrl?: string,
-    clientIp?: string,
+    meta: RequestMeta = {},
   ): Promise<Collected> {
     const receivedAt = this.now().toISOString();
     const { e: event, v: version, d: encoded, id, sa: sentAt } = query;
@@ -162,7 +188,7 @@ export class EventProcessor {
       try {
         data = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
       } catch (error) {
-        return this.rejectWhole(rawQuery, source, receivedAt, 'malformed_json', [
+        return this.rejectWhole(rawQuery, source, receivedAt, 'malformed_json', meta, [
           {
             path: '/d',
             keyword: 'json',
@@ -177,7 +203,7 @@ export class EventProcessor {
     if (sentAt !== undefined) raw['sent_at'] = sentAt;
     // A pixel's page is the page that embedded it: the browser's Referer.
     if (pageUrl !== undefined) raw['context'] = { page_url: pageUrl };
-    return this.processEvents([raw], source, receivedAt, clientIp);
+    return this.processEvents([raw], source, receivedAt, meta);
   }
 
   /** Processes events already parsed out of a request; each gets a verdict. */
@@ -185,13 +211,13 @@ export class EventProcessor {
     events: unknown[],
     source: RequestSource,
     receivedAt: string,
-    clientIp?: string,
+    meta: RequestMeta = {},
     bodyBytes?: number,
   ): Promise<Collected> {
     const collected: Collected = { good: [], bad: [], verdicts: [] };
     const checkSize = bodyBytes === undefined || bodyBytes > this.limits.maxEventBytes;
     const outcomes = await Promise.all(
-      events.map((raw) => this.processEvent(raw, source, receivedAt, clientIp, checkSize)),
+      events.map((raw) => this.processEvent(raw, source, receivedAt, meta, checkSize)),
     );
     outcomes.forEach((outcome, index) => {
       if ('record' in outcome) {
@@ -210,13 +236,14 @@ export class EventProcessor {
     raw: unknown,
     source: RequestSource,
     receivedAt: string,
-    clientIp: string | undefined,
+    meta: RequestMeta,
     checkSize: boolean,
   ): Promise<{ record: LogRecord; id: string } | { bad: BadEvent }> {
     // Serialized only when needed: for a bad event's payload, or to measure a possibly large event.
     const payloadOf = () => JSON.stringify(raw) ?? 'undefined';
     const givenId = (raw as { id?: unknown } | null)?.id;
     const id = isUuid(givenId) ? givenId : this.newId();
+    const testId = meta.testId ?? contextTestId(raw);
     const read = readEnvelope(raw);
     const bad = (
       kind: BadEventKind,
@@ -239,6 +266,7 @@ export class EventProcessor {
         errors,
         payload: payloadOf(),
         source,
+        ...(testId !== undefined ? { test_id: testId } : {}),
       },
     });
     const bytes = checkSize ? Buffer.byteLength(payloadOf()) : 0;
@@ -316,6 +344,7 @@ export class EventProcessor {
       [goodEventHeaders.sentAt, envelope.sent_at],
       [goodEventHeaders.userId, userId],
       [goodEventHeaders.sessionId, sessionId],
+      [goodEventHeaders.testId, testId],
     ];
     for (const [name, value] of optional) if (value !== undefined) headers[name] = value;
     const enrichment = enrich(
@@ -324,7 +353,7 @@ export class EventProcessor {
         ...(envelope.sent_at !== undefined ? { sentAt: envelope.sent_at } : {}),
         ...(text(context['created_at']) ? { deviceCreatedAt: text(context['created_at']) } : {}),
         ...(source.user_agent !== undefined ? { userAgent: source.user_agent } : {}),
-        ...(clientIp !== undefined ? { ip: clientIp } : {}),
+        ...(meta.clientIp !== undefined ? { ip: meta.clientIp } : {}),
         ...(text(context['page_url']) ? { pageUrl: text(context['page_url']) } : {}),
         ...(text(context['referrer']) ? { referrer: text(context['referrer']) } : {}),
       },
@@ -370,6 +399,7 @@ export class EventProcessor {
     source: RequestSource,
     receivedAt: string,
     kind: BadEventKind,
+    meta: RequestMeta,
     errors: ValidationIssue[],
   ): Collected {
     const bad: BadEvent = {
@@ -380,6 +410,7 @@ export class EventProcessor {
       errors,
       payload: body,
       source,
+      ...(meta.testId !== undefined ? { test_id: meta.testId } : {}),
     };
     return {
       good: [],

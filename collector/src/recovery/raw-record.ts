@@ -14,6 +14,8 @@ export const rawRecordHeaders = {
   clientIp: 'sift-client-ip',
   /** When the request was received, ISO 8601; default: the record's log timestamp. */
   receivedAt: 'sift-received-at',
+  /** The sender's test id (`X-Sift-Test-Id`), when it gave one. */
+  testId: 'sift-test-id',
 } as const;
 
 /**
@@ -32,6 +34,7 @@ export interface RawRequest {
   body: string;
   source: RequestSource;
   receivedAt: Date;
+  testId?: string;
 }
 
 /** The endpoint named when a raw record does not say. */
@@ -45,6 +48,7 @@ export function rawRecord(request: RawRequest, key: string | null = null): LogRe
   };
   if (request.source.user_agent) headers[rawRecordHeaders.userAgent] = request.source.user_agent;
   if (request.source.ip) headers[rawRecordHeaders.clientIp] = request.source.ip;
+  if (request.testId) headers[rawRecordHeaders.testId] = request.testId;
   return { key, value: Buffer.from(request.body, 'utf8'), headers };
 }
 
@@ -58,6 +62,7 @@ export function readRawRecord(record: ConsumedRecord): RawRequest {
       : new Date(record.timestamp);
   const ip = headers[rawRecordHeaders.clientIp];
   const userAgent = headers[rawRecordHeaders.userAgent];
+  const testId = headers[rawRecordHeaders.testId];
   return {
     body: record.value.toString('utf8'),
     source: {
@@ -66,5 +71,6 @@ export function readRawRecord(record: ConsumedRecord): RawRequest {
       ...(userAgent ? { user_agent: userAgent } : {}),
     },
     receivedAt,
+    ...(testId ? { testId } : {}),
   };
 }

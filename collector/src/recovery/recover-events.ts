@@ -169,7 +169,10 @@ export async function recoverEvents(
           now: () => receivedAt,
           newId: () => bad.id,
         });
-        const collected = await processor.processBody(input.body, bad.source, bad.source.ip);
+        const collected = await processor.processBody(input.body, bad.source, {
+          ...(bad.source.ip ? { clientIp: bad.source.ip } : {}),
+          ...(bad.test_id ? { testId: bad.test_id } : {}),
+        });
         const good = collected.good[0];
         const still = collected.bad[0];
         if (good) {

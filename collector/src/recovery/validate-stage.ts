@@ -117,7 +117,7 @@ export class ValidateStage {
   }
 
   private processRecord(record: ConsumedRecord) {
-    const { body, source, receivedAt } = readRawRecord(record);
+    const { body, source, receivedAt, testId } = readRawRecord(record);
     // Enrichment reads the address as received; bad events keep it only as anonymized.
     const { ip: clientIp, ...from } = source;
     const storedIp = anonymizeClientIp(clientIp, this.deps.enrichment?.ipAnonymization);
@@ -135,6 +135,9 @@ export class ValidateStage {
         return rawEventId(record.topic, record.partition, record.offset, index);
       },
     });
-    return processor.processBody(body, storedIp ? { ...from, ip: storedIp } : from, clientIp);
+    return processor.processBody(body, storedIp ? { ...from, ip: storedIp } : from, {
+      ...(clientIp ? { clientIp } : {}),
+      ...(testId ? { testId } : {}),
+    });
   }
 }

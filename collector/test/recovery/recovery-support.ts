@@ -63,7 +63,7 @@ export async function collect(
   const collected = await processor.processBody(
     JSON.stringify({ events }),
     testSource,
-    testSource.ip,
+    testSource.ip ? { clientIp: testSource.ip } : {},
   );
   await log.append(topics.good, collected.good);
   await log.append(topics.bad, collected.bad.map(badEventRecord));

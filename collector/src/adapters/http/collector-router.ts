@@ -8,7 +8,12 @@ import type { EventLog } from '@sift/event-log';
 import { anonymizeClientIp } from '../../domain/enrichment';
 import type { IpAnonymization } from '../../domain/enrichment';
 import { deliver } from '../../domain/deliver';
-import type { Collected, EventProcessor, RequestSource } from '../../domain/event-processor';
+import type {
+  Collected,
+  EventProcessor,
+  RequestMeta,
+  RequestSource,
+} from '../../domain/event-processor';
 import { cors } from './cors';
 import { readBody } from './read-body';
 
@@ -28,6 +33,16 @@ export interface CollectorRouterDeps {
 
 /** The 1×1 transparent GIF every pixel request gets back. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** Longest test id kept; a longer one is cut, so a test suite's ids stay searchable. */
+const MAX_TEST_ID_CHARS = 200;
+
+/** The request's facts beyond its source: the address as received and the sender's test id. */
+function meta(req: Request, queryTestId?: unknown): RequestMeta {
+  const stated = req.get('x-sift-test-id') ?? (typeof queryTestId === 'string' ? queryTestId : '');
+  const testId = stated.trim().slice(0, MAX_TEST_ID_CHARS);
+  return { ...(req.ip ? { clientIp: req.ip } : {}), ...(testId ? { testId } : {}) };
+}
 
 function source(req: Request, endpoint: string, mode: IpAnonymization): RequestSource {
   const userAgent = req.get('user-agent');
@@ -65,12 +80,13 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
   router.post('/v1/events', async (req: Request, res: Response) => {
     const body = await readBody(req, maxBodyBytes);
     const from = source(req, 'POST /v1/events', deps.ipAnonymization);
+    const about = meta(req);
     const collected =
       body.unreadableEncoding !== undefined
-        ? processor.rejectUnreadableBody(body.text, body.unreadableEncoding, from)
+        ? processor.rejectUnreadableBody(body.text, body.unreadableEncoding, from, about)
         : body.truncated
-          ? processor.rejectOversizeBody(body.text, body.totalBytes, maxBodyBytes, from)
-          : await processor.processBody(body.text, from, req.ip);
+          ? processor.rejectOversizeBody(body.text, body.totalBytes, maxBodyBytes, from, about)
+          : await processor.processBody(body.text, from, about);
     await handOff(collected);
     const whole = collected.verdicts.length === 1 && collected.verdicts[0]?.index === null;
     const status = !whole ? 200 : collected.bad[0]?.kind === 'size_violation' ? 413 : 400;
@@ -94,7 +110,7 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
       rawQuery,
       source(req, 'GET /i', deps.ipAnonymization),
       req.get('referer'),
-      req.ip,
+      meta(req, req.query['tid']),
     );
     try {
       await handOff(collected);

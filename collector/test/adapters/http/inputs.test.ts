@@ -81,6 +81,61 @@ describe('GET /i pixel', () => {
   });
 });
 
+describe('test ids', () => {
+  it('tags good and bad events with the X-Sift-Test-Id header', async () => {
+    const { app, log, bad } = setup();
+    await request(app)
+      .post('/v1/events')
+      .set('X-Sift-Test-Id', ' checkout-suite-7 ')
+      .send({
+        events: [
+          { event: 'com.acme.page_view', data: { path: '/' } },
+          { event: 'com.acme.page_view', data: { path: 1 } },
+          { event: 'com.acme.nope', data: {} },
+        ],
+      })
+      .expect(200);
+    expect(log.records(GOOD_TOPIC).map((r) => r.headers?.['sift-test-id'])).toEqual([
+      'checkout-suite-7',
+    ]);
+    expect(bad().map((event) => event.test_id)).toEqual(['checkout-suite-7', 'checkout-suite-7']);
+  });
+
+  it("takes an event's context.test_id when the request has no header", async () => {
+    const { app, log, bad } = setup();
+    await request(app)
+      .post('/v1/events')
+      .send({
+        events: [
+          { event: 'com.acme.page_view', context: { test_id: 'a' }, data: { path: '/' } },
+          { event: 'com.acme.page_view', data: { path: '/' } },
+          { event: 'com.acme.page_view', context: { test_id: 'b' }, data: {} },
+        ],
+      })
+      .expect(200);
+    const good = log.records(GOOD_TOPIC);
+    expect(good.map((r) => r.headers?.['sift-test-id'])).toEqual(['a', undefined]);
+    expect(bad().map((event) => event.test_id)).toEqual(['b']);
+  });
+
+  it('keeps the header test id on a body that is not JSON, and reads tid on a pixel', async () => {
+    const { app, log, bad } = setup();
+    await request(app)
+      .post('/v1/events')
+      .set('X-Sift-Test-Id', 'broken-body')
+      .type('text/plain')
+      .send('{nope')
+      .expect(400);
+    await request(app)
+      .get(`/i?e=com.acme.page_view&tid=pixel-run&d=${b64({ path: '/p' })}`)
+      .expect(200);
+    expect(bad().map((event) => [event.kind, event.test_id])).toEqual([
+      ['malformed_json', 'broken-body'],
+    ]);
+    expect(log.records(GOOD_TOPIC)[0]?.headers?.['sift-test-id']).toBe('pixel-run');
+  });
+});
+
 describe('CORS', () => {
   it('answers a preflight from an allowed origin and refuses others', async () => {
     const { app } = setup();
