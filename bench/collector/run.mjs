@@ -38,7 +38,7 @@ const POOL = 200;
  * @property {number} connections concurrent connections (one request in flight on each)
  * @property {(number | 'off')[]} lingerMs one collector per value: the BoundedEventLog's
  *   `lingerMs` (0: combine the appends of one event-loop turn), or `off` (no combining)
- * @property {string | undefined} kafka Kafka brokers (comma-separated); none: a MemoryEventLog
+ * @property {string | undefined} kafka Kafka brokers (comma-separated); none: a write-only in-memory log
  * @property {string} logLevel the collector's pino level (logs go to /dev/null)
  * @property {boolean} build run `tsc -b tsconfig.build.json` even when dist/ looks current
  * @property {boolean} skipBuild never build: measure dist/ as it is, even when stale
@@ -266,7 +266,7 @@ async function main() {
     const pixelBytes = pixels.reduce((sum, path) => sum + path.length, 0) / POOL;
     console.log(headline('collector', host, options));
     console.log(
-      `collector: ${options.kafka ? `Kafka ${options.kafka} (topics ${topics.good}, ${topics.bad})` : 'MemoryEventLog'} ` +
+      `collector: ${options.kafka ? `Kafka ${options.kafka} (topics ${topics.good}, ${topics.bad})` : 'write-only in-memory log'} ` +
         `behind a BoundedEventLog, log level ${options.logLevel}; batches of ${EVENTS_PER_BATCH} events, ` +
         `${fixed(batchBytes / 1024, 1)} KiB on average, ~${INVALID_SHARE * 100} % invalid ` +
         `(a sample batch: ${verdict.accepted} accepted, ${verdict.rejected} rejected); ` +

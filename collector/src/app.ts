@@ -72,6 +72,8 @@ export function buildCollectorApp(
   });
   const app = express();
   app.disable('x-powered-by');
+  // Verdicts are never cached: hashing each answer for an ETag is wasted work.
+  app.disable('etag');
   app.set('trust proxy', 'loopback');
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

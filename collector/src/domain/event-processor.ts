@@ -4,9 +4,9 @@ import type { BadEvent, BadEventKind, BadEventSource, ValidationIssue } from '@s
 import type { LogRecord } from '@sift/event-log';
 import { encodeWireFormat } from '@sift/registry-client';
 import type { ValidatorCache } from '@sift/validator';
-import type { SchemaSource } from '../ports';
+import type { ResolvedSchema, SchemaMiss, SchemaSource } from '../ports';
 import { isUuid, readEnvelope } from './envelope';
-import { enrich, enrichmentHeaders, runEnrichmentHooks } from './enrichment';
+import { enrichEventTime, runEnrichmentHooks, SharedEnrichments } from './enrichment';
 import type { EnrichmentHook, EnrichmentOptions } from './enrichment';
 import type { EventEnvelope } from './envelope';
 
@@ -63,6 +63,9 @@ export interface EventProcessorDeps {
   newId?: () => string;
 }
 
+/** Schema look-ups of one request, by event type and version. */
+type SchemaLookups = Map<string, Promise<ResolvedSchema | SchemaMiss>>;
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -83,11 +86,15 @@ export class EventProcessor {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly limits: EventLimits;
+  private readonly shared: SharedEnrichments;
+  private readonly hooks: readonly EnrichmentHook[];
 
   constructor(private readonly deps: EventProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.limits = { maxBatchEvents: 500, maxEventBytes: 65536, ...deps.limits };
+    this.shared = new SharedEnrichments(deps.enrichment);
+    this.hooks = deps.hooks ?? [];
   }
 
   /** Processes the raw text of a `POST /v1/events` body. */
@@ -216,8 +223,10 @@ export class EventProcessor {
   ): Promise<Collected> {
     const collected: Collected = { good: [], bad: [], verdicts: [] };
     const checkSize = bodyBytes === undefined || bodyBytes > this.limits.maxEventBytes;
+    // A batch's events share a few event types: each is looked up once per request.
+    const lookups: SchemaLookups = new Map();
     const outcomes = await Promise.all(
-      events.map((raw) => this.processEvent(raw, source, receivedAt, meta, checkSize)),
+      events.map((raw) => this.processEvent(raw, source, receivedAt, meta, checkSize, lookups)),
     );
     outcomes.forEach((outcome, index) => {
       if ('record' in outcome) {
@@ -238,6 +247,7 @@ export class EventProcessor {
     receivedAt: string,
     meta: RequestMeta,
     checkSize: boolean,
+    lookups: SchemaLookups,
   ): Promise<{ record: LogRecord; id: string } | { bad: BadEvent }> {
     // Serialized only when needed: for a bad event's payload, or to measure a possibly large event.
     const payloadOf = () => JSON.stringify(raw) ?? 'undefined';
@@ -282,7 +292,13 @@ export class EventProcessor {
     if ('issues' in read) return bad('invalid_envelope', read.issues);
     const { envelope } = read;
 
-    const resolved = await this.deps.schemas.resolve(envelope.event, envelope.version);
+    const lookupKey = `${envelope.event}@${envelope.version ?? 'latest'}`;
+    let lookup = lookups.get(lookupKey);
+    if (lookup === undefined) {
+      lookup = this.deps.schemas.resolve(envelope.event, envelope.version);
+      lookups.set(lookupKey, lookup);
+    }
+    const resolved = await lookup;
     if (resolved === 'unknown_event') {
       return bad(
         'unknown_event',
@@ -316,11 +332,9 @@ export class EventProcessor {
       resolved.schema,
       resolved.references,
     );
-    const { value, issues } = compiled.validate(envelope.data);
-    if (issues.length > 0) return bad('schema_violation', issues, envelope, resolved.version);
-    let encoded: Buffer;
+    let checked: { issues: ValidationIssue[]; encoded?: Buffer };
     try {
-      encoded = compiled.encode(value);
+      checked = compiled.validateAndEncode(envelope.data);
     } catch (error) {
       return bad(
         'encoding_failed',
@@ -329,61 +343,69 @@ export class EventProcessor {
         resolved.version,
       );
     }
+    const { issues, encoded } = checked;
+    if (issues.length > 0 || encoded === undefined) {
+      return bad('schema_violation', issues, envelope, resolved.version);
+    }
 
     const context = envelope.context ?? {};
     const userId = text(context['user_id']);
     const sessionId = text(context['session_id']);
+    const pageUrl = text(context['page_url']);
+    const referrer = text(context['referrer']);
+    const shared = this.shared.get({
+      userAgent: source.user_agent,
+      ip: meta.clientIp,
+      pageUrl,
+      referrer,
+    });
+    const eventTime = enrichEventTime(
+      {
+        receivedAt: new Date(receivedAt),
+        sentAt: envelope.sent_at,
+        deviceCreatedAt: text(context['created_at']),
+      },
+      this.deps.enrichment,
+    );
     const headers: Record<string, string> = {
+      ...shared.headers,
+      [goodEventHeaders.eventTime]: eventTime,
       [goodEventHeaders.eventId]: id,
       [goodEventHeaders.eventType]: envelope.event,
       [goodEventHeaders.schemaId]: String(resolved.id),
       [goodEventHeaders.schemaVersion]: String(resolved.version),
       [goodEventHeaders.receivedAt]: receivedAt,
     };
-    const optional: [string, string | undefined][] = [
-      [goodEventHeaders.sentAt, envelope.sent_at],
-      [goodEventHeaders.userId, userId],
-      [goodEventHeaders.sessionId, sessionId],
-      [goodEventHeaders.testId, testId],
-    ];
-    for (const [name, value] of optional) if (value !== undefined) headers[name] = value;
-    const enrichment = enrich(
-      {
-        receivedAt: new Date(receivedAt),
-        ...(envelope.sent_at !== undefined ? { sentAt: envelope.sent_at } : {}),
-        ...(text(context['created_at']) ? { deviceCreatedAt: text(context['created_at']) } : {}),
-        ...(source.user_agent !== undefined ? { userAgent: source.user_agent } : {}),
-        ...(meta.clientIp !== undefined ? { ip: meta.clientIp } : {}),
-        ...(text(context['page_url']) ? { pageUrl: text(context['page_url']) } : {}),
-        ...(text(context['referrer']) ? { referrer: text(context['referrer']) } : {}),
-      },
-      this.deps.enrichment,
-    );
-    let custom: Record<string, string>;
-    try {
-      custom = (
-        await runEnrichmentHooks(this.deps.hooks ?? [], {
+    if (envelope.sent_at !== undefined) headers[goodEventHeaders.sentAt] = envelope.sent_at;
+    if (userId !== undefined) headers[goodEventHeaders.userId] = userId;
+    if (sessionId !== undefined) headers[goodEventHeaders.sessionId] = sessionId;
+    if (testId !== undefined) headers[goodEventHeaders.testId] = testId;
+
+    if (this.hooks.length > 0) {
+      try {
+        const custom = await runEnrichmentHooks(this.hooks, {
           eventType: envelope.event,
-          data: value,
+          data: compiled.validate(envelope.data).value,
           context,
-          enrichment,
-        })
-      ).headers;
-    } catch (error) {
-      return bad(
-        'enrichment_failed',
-        [
-          {
-            path: '',
-            keyword: 'enrichment',
-            message: `a custom enrichment failed: ${(error as Error).message}`,
-          },
-        ],
-        envelope,
-        resolved.version,
-      );
+          enrichment: { ...shared.enrichment, eventTime },
+        });
+        // Built-in headers win over a hook's.
+        for (const [name, value] of Object.entries(custom.headers)) headers[name] ??= value;
+      } catch (error) {
+        return bad(
+          'enrichment_failed',
+          [
+            {
+              path: '',
+              keyword: 'enrichment',
+              message: `a custom enrichment failed: ${(error as Error).message}`,
+            },
+          ],
+          envelope,
+          resolved.version,
+        );
+      }
     }
-    Object.assign(headers, custom, enrichmentHeaders(enrichment));
     return {
       id,
       record: {

@@ -55,20 +55,43 @@ export interface Enrichment {
   geo?: GeoInfo;
 }
 
+/** What enrichment reads that many events share: everything but the times. */
+export type SharedEnrichmentInput = Pick<
+  EnrichmentInput,
+  'userAgent' | 'ip' | 'pageUrl' | 'referrer'
+>;
+
+/** The part of an enrichment that depends only on {@link SharedEnrichmentInput}. */
+export type SharedEnrichment = Omit<Enrichment, 'eventTime'>;
+
 /**
  * Enriches one event: event time, user agent, anonymized client address, page URL and
  * campaign, referrer, traffic source and, with `options.geo`, location. Pure apart from the
  * geo lookup; never throws on malformed input, which just leaves its fields out.
  */
 export function enrich(input: EnrichmentInput, options: EnrichmentOptions = {}): Enrichment {
-  const enrichment: Enrichment = {
-    eventTime: deriveEventTime(
-      input.receivedAt,
-      input.sentAt,
-      input.deviceCreatedAt,
-      options.maxSendDelayMs ?? DEFAULT_MAX_SEND_DELAY_MS,
-    ).toISOString(),
-  };
+  return { eventTime: enrichEventTime(input, options), ...enrichShared(input, options) };
+}
+
+/** The event's time, corrected for the sender's clock skew, ISO 8601. */
+export function enrichEventTime(
+  input: Pick<EnrichmentInput, 'receivedAt' | 'sentAt' | 'deviceCreatedAt'>,
+  options: EnrichmentOptions = {},
+): string {
+  return deriveEventTime(
+    input.receivedAt,
+    input.sentAt,
+    input.deviceCreatedAt,
+    options.maxSendDelayMs ?? DEFAULT_MAX_SEND_DELAY_MS,
+  ).toISOString();
+}
+
+/** Everything {@link enrich} finds apart from the event time. */
+export function enrichShared(
+  input: SharedEnrichmentInput,
+  options: EnrichmentOptions = {},
+): SharedEnrichment {
+  const enrichment: SharedEnrichment = {};
 
   const userAgent = parseUserAgent(input.userAgent);
   if (userAgent !== undefined) enrichment.userAgent = userAgent;

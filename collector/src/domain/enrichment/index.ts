@@ -1,5 +1,13 @@
-export { enrich } from './enrich';
-export type { Enrichment, EnrichmentInput, EnrichmentOptions } from './enrich';
+export { enrich, enrichEventTime, enrichShared } from './enrich';
+export type {
+  Enrichment,
+  EnrichmentInput,
+  EnrichmentOptions,
+  SharedEnrichment,
+  SharedEnrichmentInput,
+} from './enrich';
+export { SharedEnrichments } from './shared-enrichments';
+export type { SharedEnrichmentResult } from './shared-enrichments';
 export { enrichmentHeaderNames, enrichmentHeaders } from './enrichment-headers';
 export { runEnrichmentHooks } from './enrichment-hook';
 export type { EnrichmentHook, EnrichmentHookEvent, HookHeaders } from './enrichment-hook';

@@ -103,20 +103,30 @@ class CompiledAvroSchema implements CompiledSchema {
 
   validate(data: unknown): { value: unknown; issues: ValidationIssue[] } {
     const avro = toAvroValue(this.type, data);
-    // Fast path for the common case; the detailed walk below runs only for invalid data.
-    if (this.type.isValid(avro, { noUndeclaredFields: true })) {
-      return { value: toNaturalValue(this.type, avro, { keepBranches: true }), issues: [] };
-    }
-    const issues = undeclaredFields(this.type, avro).map(undeclaredIssue);
-    this.type.isValid(avro, {
-      errorHook: (path: string[], found: unknown, type: Type) =>
-        issues.push(issueAt(naturalPath(this.type, path), found, type)),
-    });
+    const issues = this.issuesOf(avro);
     return { value: toNaturalValue(this.type, avro, { keepBranches: true }), issues };
   }
 
   encode(value: unknown): Buffer {
     return this.type.toBuffer(toAvroValue(this.type, value));
+  }
+
+  validateAndEncode(data: unknown): { issues: ValidationIssue[]; encoded?: Buffer } {
+    const avro = toAvroValue(this.type, data);
+    const issues = this.issuesOf(avro);
+    return issues.length > 0 ? { issues } : { issues, encoded: this.type.toBuffer(avro) };
+  }
+
+  /** Every issue of a value in avsc's form; none for valid data. */
+  private issuesOf(avro: unknown): ValidationIssue[] {
+    // Fast path for the common case; the detailed walk below runs only for invalid data.
+    if (this.type.isValid(avro, { noUndeclaredFields: true })) return [];
+    const issues = undeclaredFields(this.type, avro).map(undeclaredIssue);
+    this.type.isValid(avro, {
+      errorHook: (path: string[], found: unknown, type: Type) =>
+        issues.push(issueAt(naturalPath(this.type, path), found, type)),
+    });
+    return issues;
   }
 
   decode(bytes: Buffer): unknown {

@@ -224,6 +224,11 @@ class CompiledJsonSchema implements CompiledSchema {
     return Buffer.from(JSON.stringify(value), 'utf8');
   }
 
+  validateAndEncode(data: unknown): { issues: ValidationIssue[]; encoded?: Buffer } {
+    if (this.validateFn(data)) return { issues: [], encoded: this.encode(data) };
+    return { issues: (this.validateFn.errors ?? []).map((error) => toIssue(error, data)) };
+  }
+
   decode(bytes: Buffer): unknown {
     return JSON.parse(bytes.toString('utf8'));
   }

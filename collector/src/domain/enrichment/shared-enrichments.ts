@@ -1,0 +1,38 @@
+import { enrichShared } from './enrich';
+import type { EnrichmentOptions, SharedEnrichment, SharedEnrichmentInput } from './enrich';
+import { enrichmentHeaders } from './enrichment-headers';
+
+/** A shared enrichment and the good-topic headers that carry it. */
+export interface SharedEnrichmentResult {
+  /** Frozen: every event with the same inputs gets this same object. */
+  enrichment: Readonly<SharedEnrichment>;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** Distinct inputs remembered before the cache starts over. */
+const DEFAULT_MAX_ENTRIES = 4096;
+
+/**
+ * The enrichments that do not depend on time, computed once per distinct user agent, client
+ * address, page and referrer: a batch's events share most of them, and visitors come back to
+ * the same pages. Bounded: when full, it starts over.
+ */
+export class SharedEnrichments {
+  private readonly known = new Map<string, SharedEnrichmentResult>();
+
+  constructor(
+    private readonly options: EnrichmentOptions = {},
+    private readonly maxEntries = DEFAULT_MAX_ENTRIES,
+  ) {}
+
+  get(input: SharedEnrichmentInput): SharedEnrichmentResult {
+    const key = `${input.userAgent ?? ''}\n${input.ip ?? ''}\n${input.pageUrl ?? ''}\n${input.referrer ?? ''}`;
+    const known = this.known.get(key);
+    if (known !== undefined) return known;
+    const enrichment = Object.freeze(enrichShared(input, this.options));
+    const result = { enrichment, headers: Object.freeze(enrichmentHeaders(enrichment)) };
+    if (this.known.size >= this.maxEntries) this.known.clear();
+    this.known.set(key, result);
+    return result;
+  }
+}

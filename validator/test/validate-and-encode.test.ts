@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { avroFormat, jsonSchemaFormat } from '@sift/validator';
+
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+
+const pageView = avroFormat.compile({
+  schema: JSON.stringify({
+    type: 'record',
+    name: 'PageView',
+    fields: [
+      { name: 'path', type: 'string' },
+      { name: 'title', type: ['null', 'string'], default: null },
+      { name: 'tags', type: { type: 'array', items: 'string' }, default: [] },
+    ],
+  }),
+});
+
+describe('validateAndEncode', () => {
+  it('gives the bytes of validate then encode for valid Avro data, natural or Avro-JSON', () => {
+    for (const data of [
+      { path: '/a', title: 'A', tags: ['x'] },
+      { path: '/a', title: { string: 'A' }, tags: ['x'] },
+      { path: '/b' },
+    ]) {
+      const { issues, encoded } = pageView.validateAndEncode(data);
+      expect(issues).toEqual([]);
+      expect(encoded).toEqual(pageView.encode(pageView.validate(data).value));
+      expect(pageView.decode(encoded as Buffer)).toEqual(pageView.decode(pageView.encode(data)));
+    }
+  });
+
+  it('gives the issues of validate, and no bytes, for invalid Avro data', () => {
+    const data = { path: 7, extra: true };
+    const checked = pageView.validateAndEncode(data);
+    expect(checked.encoded).toBeUndefined();
+    expect(checked.issues).toEqual(pageView.validate(data).issues);
+    expect(checked.issues.map((issue) => issue.path).sort()).toEqual(['/extra', '/path']);
+  });
+
+  it('gives the JSON text for valid JSON Schema data and the issues for invalid data', () => {
+    const signup = jsonSchemaFormat.compile({ schema: fixture('signup.json') });
+    const valid = signup.validateAndEncode({ email: 'ada@example.com', plan: 'free' });
+    const invalid = signup.validateAndEncode({ email: 7 });
+    expect([valid.issues, invalid.encoded]).toEqual([[], undefined]);
+    expect(JSON.parse((valid.encoded as Buffer).toString('utf8'))).toEqual({
+      email: 'ada@example.com',
+      plan: 'free',
+    });
+    expect(invalid.issues).toEqual(signup.validate({ email: 7 }).issues);
+  });
+});
