@@ -219,6 +219,16 @@ async function main() {
       ]);
       collectors.push({ lingerMs, server });
     }
+    // Raw mode (validation left to `sift validate`), at the first linger setting.
+    const rawCollector = await startServer([
+      'collector',
+      String(options.lingerMs[0] ?? 0),
+      options.kafka ?? '-',
+      topics.good,
+      topics.bad,
+      options.logLevel,
+      'raw',
+    ]);
 
     // Not measured: what the collector says about one batch, and whether it has a pixel endpoint.
     const first = collectors[0]?.server.url ?? '';
@@ -251,6 +261,12 @@ async function main() {
         server,
         next: load.batch,
       })),
+      {
+        name: 'collector POST /v1/events, raw mode',
+        kind: 'batch',
+        server: rawCollector,
+        next: load.batch,
+      },
       { name: 'baseline node:http pixel', kind: 'pixel', server: baseline, next: load.pixel },
       ...collectors.map(({ lingerMs, server }) => ({
         name: `collector GET /i${suffix(lingerMs)}`,
@@ -259,6 +275,7 @@ async function main() {
         next: load.pixel,
         ...(noPixel ? { skip: noPixel } : {}),
       })),
+      { name: 'collector GET /i, raw mode', kind: 'pixel', server: rawCollector, next: load.pixel },
     ];
 
     const host = machine();
@@ -338,8 +355,8 @@ async function main() {
   } finally {
     await stopServers(10_000);
     if (options.kafka) {
-      await deleteTopics(options.kafka, [topics.good, topics.bad]).catch((error) =>
-        console.error(`could not delete the benchmark's topics: ${error}`),
+      await deleteTopics(options.kafka, [topics.good, topics.bad, `${topics.good}.raw`]).catch(
+        (error) => console.error(`could not delete the benchmark's topics: ${error}`),
       );
     }
   }

@@ -3,8 +3,9 @@
  * The server under test, run as a child process of run.mjs so the load generator does not share
  * its event loop. Started with IPC (`child_process.fork`):
  *
- *   server.mjs collector <lingerMs|off> <brokers|-> <goodTopic> <badTopic> <logLevel>
- *       the collector app over a BoundedEventLog on a write-only in-memory log (`-`) or on Kafka
+ *   server.mjs collector <lingerMs|off> <brokers|-> <goodTopic> <badTopic> <logLevel> [validate|raw]
+ *       the collector app over a BoundedEventLog on a write-only in-memory log (`-`) or on Kafka;
+ *       in raw mode it records each request whole on `<goodTopic>.raw` (for `sift validate`)
  *   server.mjs baseline
  *       a bare node:http server: parses each JSON body (or pixel `d`) and answers 200
  *
@@ -35,7 +36,7 @@ const schemas = {
 /**
  * The collector app as `startCollector` builds it, with the schema source above and the event
  * log wrapped in a BoundedEventLog.
- * @param {string[]} args `<lingerMs|off> <brokers|-> <goodTopic> <badTopic> <logLevel>`
+ * @param {string[]} args `<lingerMs|off> <brokers|-> <goodTopic> <badTopic> <logLevel> [mode]`
  * @returns {Promise<{ handler: RequestListener; close: () => Promise<void> }>}
  */
 async function collector([
@@ -44,6 +45,7 @@ async function collector([
   goodTopic = '',
   badTopic = '',
   level = '',
+  mode = 'validate',
 ]) {
   const logger = createLogger(
     'collector',
@@ -57,13 +59,20 @@ async function collector([
           clientId: 'sift-bench-collector',
           logger,
         });
-  await inner.ensureTopics([goodTopic, badTopic]);
+  const rawTopic = `${goodTopic}.raw`;
+  await inner.ensureTopics([goodTopic, badTopic, ...(mode === 'raw' ? [rawTopic] : [])]);
   const log = new BoundedEventLog({
     inner,
     ...(linger === 'off' ? {} : { lingerMs: Number(linger) }),
     logger,
   });
-  const config = { ...loadCollectorConfig({}), goodTopic, badTopic };
+  const config = {
+    ...loadCollectorConfig({}),
+    goodTopic,
+    badTopic,
+    mode: /** @type {'validate' | 'raw'} */ (mode),
+    rawTopic,
+  };
   const app = buildCollectorApp(config, { schemas, log, logger });
   return { handler: app, close: () => log.close() };
 }

@@ -9,6 +9,7 @@ import type { CollectorConfig } from './config';
 import { EventProcessor } from './domain/event-processor';
 import type { EnrichmentHook, GeoLookup } from './domain/enrichment';
 import type { SchemaSource } from './ports';
+import { RAW_TOPIC } from './recovery/raw-record';
 
 /** What the collector app needs from outside. */
 export interface CollectorDeps {
@@ -30,7 +31,13 @@ export function buildCollectorApp(
     Partial<
       Pick<
         CollectorConfig,
-        'corsOrigins' | 'maxBatchEvents' | 'maxEventBytes' | 'ipAnonymization' | 'internalDomains'
+        | 'corsOrigins'
+        | 'maxBatchEvents'
+        | 'maxEventBytes'
+        | 'ipAnonymization'
+        | 'internalDomains'
+        | 'mode'
+        | 'rawTopic'
       >
     >,
   deps: CollectorDeps,
@@ -91,6 +98,7 @@ export function buildCollectorApp(
       topics: { good: config.goodTopic, bad: config.badTopic },
       corsOrigins: config.corsOrigins ?? [],
       ipAnonymization: config.ipAnonymization ?? 'partial',
+      ...(config.mode === 'raw' ? { rawTopic: config.rawTopic ?? RAW_TOPIC } : {}),
     }),
   );
   return app;

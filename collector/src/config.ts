@@ -1,5 +1,6 @@
 import { BAD_TOPIC, GOOD_TOPIC, loadConfig } from '@sift/common';
 import type { EnvMap, JSONSchemaType } from '@sift/common';
+import { RAW_TOPIC } from './recovery/raw-record';
 
 /** The collector's settings, from `SIFT_*` variables. */
 export interface CollectorConfig {
@@ -39,6 +40,13 @@ export interface CollectorConfig {
   appendTimeoutMs: number;
   /** How long appends wait to be combined into one produce request, ms; default 0 (one event-loop turn). */
   lingerMs: number;
+  /**
+   * `validate` (default): check each event here and answer per event. `raw`: record each
+   * request whole on `rawTopic` and answer 202 at once; `sift validate` does the rest.
+   */
+  mode: 'validate' | 'raw';
+  /** Topic of raw requests in raw mode; default `sift.events.raw`. */
+  rawTopic: string;
 }
 
 const schema: JSONSchemaType<CollectorConfig> = {
@@ -71,6 +79,8 @@ const schema: JSONSchemaType<CollectorConfig> = {
     maxPendingBytes: { type: 'integer', minimum: 1024, default: 67108864 },
     appendTimeoutMs: { type: 'integer', minimum: 1, default: 10000 },
     lingerMs: { type: 'integer', minimum: 0, maximum: 1000, default: 0 },
+    mode: { type: 'string', enum: ['validate', 'raw'], default: 'validate' },
+    rawTopic: { type: 'string', minLength: 1, default: RAW_TOPIC },
   },
   required: [
     'port',
@@ -90,6 +100,8 @@ const schema: JSONSchemaType<CollectorConfig> = {
     'maxPendingBytes',
     'appendTimeoutMs',
     'lingerMs',
+    'mode',
+    'rawTopic',
   ],
   additionalProperties: false,
 };
@@ -113,6 +125,8 @@ const fields: EnvMap<CollectorConfig> = {
   maxPendingBytes: { env: 'SIFT_COLLECTOR_MAX_PENDING_BYTES', type: 'integer' },
   appendTimeoutMs: { env: 'SIFT_COLLECTOR_APPEND_TIMEOUT_MS', type: 'integer' },
   lingerMs: { env: 'SIFT_COLLECTOR_LINGER_MS', type: 'integer' },
+  mode: { env: 'SIFT_COLLECTOR_MODE', type: 'string' },
+  rawTopic: { env: 'SIFT_RAW_TOPIC', type: 'string' },
 };
 
 /** Reads the collector's config from the environment; throws one error naming every bad variable. */

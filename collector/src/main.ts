@@ -17,7 +17,11 @@ export async function startCollector(
     clientId: 'sift-collector',
     logger,
   });
-  await kafka.ensureTopics([config.goodTopic, config.badTopic]);
+  await kafka.ensureTopics([
+    config.goodTopic,
+    config.badTopic,
+    ...(config.mode === 'raw' ? [config.rawTopic] : []),
+  ]);
   // Bounded: past the limits requests get 503 instead of piling up while Kafka is away.
   const log = new BoundedEventLog({
     inner: kafka,
@@ -40,7 +44,10 @@ export async function startCollector(
     ...(geo ? { geo } : {}),
   });
   const running = await listen(app, config.port, config.host);
-  logger.info({ url: running.url, brokers: config.kafkaBrokers }, 'collector listening');
+  logger.info(
+    { url: running.url, brokers: config.kafkaBrokers, mode: config.mode },
+    'collector listening',
+  );
   return {
     ...running,
     close: async () => {

@@ -6,6 +6,7 @@ import { encodeWireFormat } from '@sift/registry-client';
 import type { ValidatorCache } from '@sift/validator';
 import type { ResolvedSchema, SchemaMiss, SchemaSource } from '../ports';
 import { isUuid, readEnvelope } from './envelope';
+import { pixelEvent } from './pixel';
 import { enrichEventTime, runEnrichmentHooks, SharedEnrichments } from './enrichment';
 import type { EnrichmentHook, EnrichmentOptions } from './enrichment';
 import type { EventEnvelope } from './envelope';
@@ -187,30 +188,11 @@ export class EventProcessor {
     meta: RequestMeta = {},
   ): Promise<Collected> {
     const receivedAt = this.now().toISOString();
-    const { e: event, v: version, d: encoded, id, sa: sentAt } = query;
-    let data: unknown;
-    if (encoded === undefined) {
-      data = undefined;
-    } else {
-      try {
-        data = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-      } catch (error) {
-        return this.rejectWhole(rawQuery, source, receivedAt, 'malformed_json', meta, [
-          {
-            path: '/d',
-            keyword: 'json',
-            message: `d must be base64url-encoded JSON: ${(error as Error).message}`,
-          },
-        ]);
-      }
+    const read = pixelEvent(query, pageUrl);
+    if ('issue' in read) {
+      return this.rejectWhole(rawQuery, source, receivedAt, 'malformed_json', meta, [read.issue]);
     }
-    const raw: Record<string, unknown> = { event, data };
-    if (version !== undefined) raw['version'] = /^\d+$/.test(version) ? Number(version) : version;
-    if (id !== undefined) raw['id'] = id;
-    if (sentAt !== undefined) raw['sent_at'] = sentAt;
-    // A pixel's page is the page that embedded it: the browser's Referer.
-    if (pageUrl !== undefined) raw['context'] = { page_url: pageUrl };
-    return this.processEvents([raw], source, receivedAt, meta);
+    return this.processEvents([read.event], source, receivedAt, meta);
   }
 
   /** Processes events already parsed out of a request; each gets a verdict. */

@@ -8,6 +8,9 @@ import type { EventLog } from '@sift/event-log';
 import { anonymizeClientIp } from '../../domain/enrichment';
 import type { IpAnonymization } from '../../domain/enrichment';
 import { deliver } from '../../domain/deliver';
+import { pixelEvent } from '../../domain/pixel';
+import { rawRecord } from '../../recovery/raw-record';
+import type { RawRequest } from '../../recovery/raw-record';
 import type {
   Collected,
   EventProcessor,
@@ -29,6 +32,11 @@ export interface CollectorRouterDeps {
   corsOrigins: readonly string[];
   /** How much of the client address bad events keep (good events: see the enrichment). */
   ipAnonymization: IpAnonymization;
+  /**
+   * Raw mode: each readable request goes whole to this topic for `sift validate`, and is
+   * answered 202 at once, without verdicts. Unset: validate here and answer per event.
+   */
+  rawTopic?: string;
 }
 
 /** The 1×1 transparent GIF every pixel request gets back. */
@@ -73,6 +81,28 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
     if (collected.good.length > 0) events.inc({ verdict: 'good', kind: '' }, collected.good.length);
     for (const bad of collected.bad) events.inc({ verdict: 'bad', kind: bad.kind });
   };
+  const rawRequests = new Counter({
+    name: 'sift_collector_raw_requests_total',
+    help: 'Requests recorded whole on the raw topic (raw mode), for sift validate.',
+    registers: [deps.metrics],
+  });
+  /** Raw mode: hands one request to the raw topic, the address as received (the stage anonymizes). */
+  const record = async (req: Request, endpoint: string, body: string): Promise<void> => {
+    const userAgent = req.get('user-agent');
+    const { clientIp, testId } = meta(req, req.query['tid']);
+    const raw: RawRequest = {
+      body,
+      source: {
+        endpoint,
+        ...(clientIp ? { ip: clientIp } : {}),
+        ...(userAgent ? { user_agent: userAgent } : {}),
+      },
+      receivedAt: new Date(),
+      ...(testId ? { testId } : {}),
+    };
+    await log.append(deps.rawTopic as string, [rawRecord(raw, clientIp ?? null)]);
+    rawRequests.inc();
+  };
   const router = express.Router();
   router.use('/v1/events', cors(deps.corsOrigins));
 
@@ -81,6 +111,12 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
     const body = await readBody(req, maxBodyBytes);
     const from = source(req, 'POST /v1/events', deps.ipAnonymization);
     const about = meta(req);
+    if (deps.rawTopic !== undefined && !body.truncated && body.unreadableEncoding === undefined) {
+      await record(req, 'POST /v1/events', body.text);
+      res.status(202).json({ status: 'recorded' });
+      return;
+    }
+    // Bodies Sift cannot keep as text are bad events at once, in raw mode too.
     const collected =
       body.unreadableEncoding !== undefined
         ? processor.rejectUnreadableBody(body.text, body.unreadableEncoding, from, about)
@@ -105,6 +141,17 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
       ]),
     );
     const rawQuery = req.originalUrl.split('?')[1] ?? '';
+    const pixel = deps.rawTopic !== undefined ? pixelEvent(query, req.get('referer')) : undefined;
+    if (pixel !== undefined && 'event' in pixel) {
+      try {
+        await record(req, 'GET /i', JSON.stringify({ events: [pixel.event] }));
+      } catch (error) {
+        logger.warn({ err: error }, 'pixel not recorded');
+        res.status(503).set('Retry-After', '5');
+      }
+      res.set('Cache-Control', 'no-store, max-age=0').type('image/gif').send(PIXEL);
+      return;
+    }
     const collected = await processor.processPixel(
       query,
       rawQuery,
