@@ -7,7 +7,10 @@ export interface RunningServer {
   server: Server;
   /** `http://host:port`, with the port actually bound (useful with port 0). */
   url: string;
-  /** Stops accepting connections and waits for open requests to finish. */
+  /**
+   * Stops accepting connections and waits for open requests to finish; idle keep-alive
+   * connections close at once, busy ones after their answer.
+   */
   close(): Promise<void>;
 }
 
@@ -17,7 +20,13 @@ export async function listen(
   port: number,
   host: string,
 ): Promise<RunningServer> {
-  const server = createServer(handler);
+  let closing = false;
+  const server = createServer((req, res) => {
+    // Once closing, every answer ends its connection: keep-alive clients that go on sending
+    // would otherwise hold the server open for ever.
+    if (closing) res.setHeader('Connection', 'close');
+    handler(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -31,6 +40,7 @@ export async function listen(
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        closing = true;
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
       }),
