@@ -50,3 +50,30 @@ describe('validateAndEncode', () => {
     expect(invalid.issues).toEqual(signup.validate({ email: 7 }).issues);
   });
 });
+
+describe('Avro bytes and fixed', () => {
+  const blob = avroFormat.compile({
+    schema: JSON.stringify({
+      type: 'record',
+      name: 'Blob',
+      fields: [
+        { name: 'digest', type: { type: 'fixed', name: 'Digest', size: 4 } },
+        { name: 'body', type: ['null', 'bytes'], default: null },
+      ],
+    }),
+  });
+
+  it("takes Avro's JSON encoding (one character per byte) and decodes back to it", () => {
+    const data = { digest: '\u0000\u00ff\u0010A', body: 'h\u00e9llo' };
+    const { issues, encoded } = blob.validateAndEncode(data);
+    expect(issues).toEqual([]);
+    expect(blob.decode(encoded as Buffer)).toEqual(data);
+  });
+
+  it('refuses text with characters beyond one byte and a fixed of the wrong size', () => {
+    expect(blob.validate({ digest: 'abcd', body: 'snow ☃' }).issues.map((i) => i.path)).toEqual([
+      '/body',
+    ]);
+    expect(blob.validate({ digest: 'abc' }).issues.map((i) => i.path)).toEqual(['/digest']);
+  });
+});

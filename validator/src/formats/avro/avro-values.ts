@@ -29,8 +29,10 @@ function kindOfType(type: Type): string {
     case 'error':
     case 'map':
       return 'object';
+    case 'bytes':
     case 'fixed':
-      return 'bytes';
+      // Avro's JSON encoding writes bytes as text.
+      return 'string';
     default:
       return type.typeName;
   }
@@ -39,7 +41,7 @@ function kindOfType(type: Type): string {
 function kindOfValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
-  if (Buffer.isBuffer(value)) return 'bytes';
+  if (Buffer.isBuffer(value)) return 'string';
   return typeof value;
 }
 
@@ -148,10 +150,17 @@ export function toAvroValue(type: Type, value: unknown): unknown {
       if (!isPlainObject(value)) return value;
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAvroValue(values, v)]));
     }
+    case 'bytes':
+    case 'fixed':
+      // Avro's JSON encoding: one character per byte, code points 0 to 255.
+      return typeof value === 'string' && LATIN1.test(value) ? Buffer.from(value, 'latin1') : value;
     default:
       return value;
   }
 }
+
+/** Text Avro's JSON encoding can hold as bytes: every character a code point up to 255. */
+const LATIN1 = /^[\u0000-\u00ff]*$/;
 
 /**
  * Turns a value avsc decoded or checked back into natural JSON: unions unwrapped, records
@@ -198,6 +207,9 @@ export function toNaturalValue(
         Object.entries(value).map(([k, v]) => [k, toNaturalValue(values, v, options)]),
       );
     }
+    case 'bytes':
+    case 'fixed':
+      return Buffer.isBuffer(value) ? value.toString('latin1') : value;
     default:
       return value;
   }
