@@ -153,14 +153,16 @@ export function toAvroValue(type: Type, value: unknown): unknown {
     case 'bytes':
     case 'fixed':
       // Avro's JSON encoding: one character per byte, code points 0 to 255.
-      return typeof value === 'string' && LATIN1.test(value) ? Buffer.from(value, 'latin1') : value;
+      return typeof value === 'string' && !BEYOND_ONE_BYTE.test(value)
+        ? Buffer.from(value, 'latin1')
+        : value;
     default:
       return value;
   }
 }
 
-/** Text Avro's JSON encoding can hold as bytes: every character a code point up to 255. */
-const LATIN1 = /^[\u0000-\u00ff]*$/;
+/** A character that is not one byte: Avro's JSON encoding of bytes has code points up to 255. */
+const BEYOND_ONE_BYTE = /[\u0100-\uffff]/;
 
 /**
  * Turns a value avsc decoded or checked back into natural JSON: unions unwrapped, records
