@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import express from 'express';
 import { Gauge } from 'prom-client';
 import { createMetricsRegistry } from '@sift/common';
@@ -84,6 +85,9 @@ export function buildCollectorApp(
   app.set('trust proxy', 'loopback');
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.sendFile(join(__dirname, '../openapi.json'));
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());

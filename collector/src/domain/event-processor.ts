@@ -341,23 +341,27 @@ export class EventProcessor {
       pageUrl,
       referrer,
     });
-    const eventTime = enrichEventTime(
-      {
-        receivedAt: new Date(receivedAt),
-        sentAt: envelope.sent_at,
-        deviceCreatedAt: text(context['created_at']),
-      },
-      this.deps.enrichment,
-    );
-    const headers: Record<string, string> = {
-      ...shared.headers,
-      [goodEventHeaders.eventTime]: eventTime,
-      [goodEventHeaders.eventId]: id,
-      [goodEventHeaders.eventType]: envelope.event,
-      [goodEventHeaders.schemaId]: String(resolved.id),
-      [goodEventHeaders.schemaVersion]: String(resolved.version),
-      [goodEventHeaders.receivedAt]: receivedAt,
-    };
+    const createdAt = text(context['created_at']);
+    // Without both device times there is no skew to correct: the event time is the receipt's.
+    const eventTime =
+      envelope.sent_at === undefined || createdAt === undefined
+        ? receivedAt
+        : enrichEventTime(
+            {
+              receivedAt: new Date(receivedAt),
+              sentAt: envelope.sent_at,
+              deviceCreatedAt: createdAt,
+            },
+            this.deps.enrichment,
+          );
+    const headers: Record<string, string> = {};
+    shared.copyHeadersTo(headers);
+    headers[goodEventHeaders.eventTime] = eventTime;
+    headers[goodEventHeaders.eventId] = id;
+    headers[goodEventHeaders.eventType] = envelope.event;
+    headers[goodEventHeaders.schemaId] = String(resolved.id);
+    headers[goodEventHeaders.schemaVersion] = String(resolved.version);
+    headers[goodEventHeaders.receivedAt] = receivedAt;
     if (envelope.sent_at !== undefined) headers[goodEventHeaders.sentAt] = envelope.sent_at;
     if (userId !== undefined) headers[goodEventHeaders.userId] = userId;
     if (sessionId !== undefined) headers[goodEventHeaders.sessionId] = sessionId;

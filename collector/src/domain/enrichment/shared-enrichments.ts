@@ -7,6 +7,8 @@ export interface SharedEnrichmentResult {
   /** Frozen: every event with the same inputs gets this same object. */
   enrichment: Readonly<SharedEnrichment>;
   headers: Readonly<Record<string, string>>;
+  /** Copies `headers` into a record's headers (a plain loop: much faster than a spread). */
+  copyHeadersTo(target: Record<string, string>): void;
 }
 
 /** Distinct inputs remembered before the cache starts over. */
@@ -30,7 +32,13 @@ export class SharedEnrichments {
     const known = this.known.get(key);
     if (known !== undefined) return known;
     const enrichment = Object.freeze(enrichShared(input, this.options));
-    const result = { enrichment, headers: Object.freeze(enrichmentHeaders(enrichment)) };
+    const headers = Object.freeze(enrichmentHeaders(enrichment));
+    const names = Object.keys(headers);
+    const values = Object.values(headers);
+    const copyHeadersTo = (target: Record<string, string>): void => {
+      for (let i = 0; i < names.length; i++) target[names[i] as string] = values[i] as string;
+    };
+    const result = { enrichment, headers, copyHeadersTo };
     if (this.known.size >= this.maxEntries) this.known.clear();
     this.known.set(key, result);
     return result;
