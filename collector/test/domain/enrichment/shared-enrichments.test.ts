@@ -18,6 +18,9 @@ describe('SharedEnrichments', () => {
     expect(found.enrichment).toEqual(rest);
     expect(found.headers).toEqual(enrichmentHeaders(rest));
     expect(found.headers['sift-source-category']).toBe('email');
+    const copied: Record<string, string> = { 'sift-event-id': 'e-1' };
+    found.copyHeadersTo(copied);
+    expect(copied).toEqual({ 'sift-event-id': 'e-1', ...found.headers });
   });
 
   it('answers the same frozen result for the same inputs, and a new one when any input differs', () => {
@@ -41,6 +44,6 @@ describe('SharedEnrichments', () => {
     shared.get({ pageUrl: 'https://shop.example/3' });
     const again = shared.get({ pageUrl: 'https://shop.example/1' });
     expect(again).not.toBe(first);
-    expect(again).toEqual(first);
+    expect([again.enrichment, again.headers]).toEqual([first.enrichment, first.headers]);
   });
 });
