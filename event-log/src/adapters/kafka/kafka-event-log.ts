@@ -19,6 +19,11 @@ export interface KafkaEventLogOptions {
   partitions?: number;
   /** Replication factor of topics this log creates; default 1. */
   replicationFactor?: number;
+  /**
+   * How long a consumer may go silent before the group gives its partitions to others, ms;
+   * default kafkajs' 30000. Shorter: a killed consumer's partitions move on sooner.
+   */
+  sessionTimeoutMs?: number;
 }
 
 const pinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -147,7 +152,59 @@ export class KafkaEventLog implements EventLog {
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: options.groupId });
+    const logger = this.options.logger.child({ groupId: options.groupId, topics: options.topics });
+    let consumer = await this.startConsumer(options);
+    let stopped = false;
+    let restartTimer: NodeJS.Timeout | undefined;
+    let restarts = 0;
+    // kafkajs gives up on a consumer after a non-retriable error (a commit refused after the
+    // group moved on, a handler that threw one): start a new one, from the last commit.
+    const watch = (current: Consumer): void => {
+      current.on(current.events.CRASH, ({ payload }) => {
+        if (stopped || payload.restart) return;
+        const delayMs = Math.min(30_000, 500 * 2 ** Math.min(restarts, 6));
+        restarts++;
+        logger.warn({ err: payload.error, delayMs }, 'consumer stopped by an error; restarting it');
+        restartTimer = setTimeout(() => void restart(current), delayMs);
+      });
+    };
+    const restart = async (crashed: Consumer): Promise<void> => {
+      this.consumers.delete(crashed);
+      await crashed.disconnect().catch(() => undefined);
+      if (stopped) return;
+      try {
+        consumer = await this.startConsumer(options);
+        restarts = 0;
+        watch(consumer);
+        logger.info('consumer restarted');
+      } catch (error) {
+        const delayMs = Math.min(30_000, 500 * 2 ** Math.min(restarts++, 6));
+        logger.warn({ err: error, delayMs }, 'consumer cannot restart yet');
+        if (!stopped) restartTimer = setTimeout(() => void restart(crashed), delayMs);
+      }
+    };
+    watch(consumer);
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(restartTimer);
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  /** A connected consumer of the group, running the handler. */
+  private async startConsumer(options: ConsumeOptions): Promise<Consumer> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      ...(this.options.sessionTimeoutMs !== undefined
+        ? {
+            sessionTimeout: this.options.sessionTimeoutMs,
+            heartbeatInterval: Math.max(100, Math.floor(this.options.sessionTimeoutMs / 10)),
+          }
+        : {}),
+    });
     this.consumers.add(consumer);
     try {
       await consumer.connect();
@@ -176,6 +233,7 @@ export class KafkaEventLog implements EventLog {
           await heartbeat();
         },
       });
+      return consumer;
     } catch (error) {
       this.consumers.delete(consumer);
       await consumer.disconnect().catch(() => undefined);
@@ -187,12 +245,6 @@ export class KafkaEventLog implements EventLog {
         },
       );
     }
-    return {
-      stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-      },
-    };
   }
 
   async close(): Promise<void> {
