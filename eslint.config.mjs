@@ -74,6 +74,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console UI runs in the browser.
+    files: ['registry-ui/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },

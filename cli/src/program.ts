@@ -4,8 +4,12 @@ import { loadCollectorConfig, startCollector } from '@sift/collector';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { loadSinkConfig, startSink } from '@sift/sinks';
 import type { CompatibilityLevel } from '@sift/validator';
-import { up } from './commands/up';
+import { addUpCommand } from './commands/up';
+import { addUiCommand } from './commands/ui';
 import { addRecoverCommand } from './commands/recover';
+import { addKibanaCommand } from './commands/kibana';
+import { addCodegenCommand } from './commands/codegen';
+import { addGenerateCommand } from './commands/generate';
 import { addValidateCommand } from './commands/validate';
 import {
   EXIT_USAGE,
@@ -50,11 +54,8 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: ProgramIo = processIo):
         : new CommanderError(EXIT_USAGE, error.code, error.message);
     });
 
-  program
-    .command('up')
-    .description('run the whole platform in one process (registry, collector, sinks)')
-    .option('--schemas <dir>', 'register the schemas of this folder at start', 'schemas')
-    .action((options: { schemas: string }) => up(options, env));
+  addUpCommand(program, env);
+  addUiCommand(program, env);
 
   program
     .command('registry')
@@ -91,6 +92,9 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: ProgramIo = processIo):
 
   addValidateCommand(program, env);
   addRecoverCommand(program, env, io);
+  addKibanaCommand(program, env, io);
+  addCodegenCommand(program, env, io);
+  addGenerateCommand(program, env, io);
 
   const schemas = program
     .command('schemas')

@@ -44,6 +44,14 @@ export const errorCatalogue = {
     'The event log (Kafka or the local log) did not accept or deliver records.',
   SIFT_EVENT_STORE_UNAVAILABLE:
     'The event store (Elasticsearch or the local store) did not answer.',
+  SIFT_CONSOLE_BAD_EVENT_NOT_FOUND: 'The console found no bad event with the id asked for.',
+  SIFT_INDEX_MAPPING_CONFLICT:
+    'An index maps a field of the event data with another type than its schema gives.',
+  SIFT_KIBANA_IMPORT_FAILED: 'Kibana did not import the saved objects, or did not answer.',
+  SIFT_EVENT_NOT_FOUND: 'The event store holds no event with the id asked for.',
+  SIFT_WAIT_TIMED_OUT: 'No matching event arrived before the wait ended.',
+  SIFT_CONSOLE_RESET_DISABLED:
+    'This console does not delete stored events; SIFT_CONSOLE_ALLOW_RESET turns reset on.',
 } as const;
 
 /** A stable, documented error code: callers branch on this, never on message text. */

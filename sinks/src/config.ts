@@ -17,6 +17,10 @@ export interface SinkConfig {
   host: string;
   /** Most documents in one bulk request; default 500. */
   maxBatch: number;
+  /** Longest a record waits for more to fill its bulk request, ms; default 200 (0: never). */
+  flushIntervalMs: number;
+  /** Longest wait for one Elasticsearch request, ms; default 10000 (a batch must end within the group's session timeout). */
+  elasticsearchTimeoutMs: number;
   /** Topic to consume; default `sift.events.<kind>`. */
   topic?: string;
   /** First part of index and template names; default `sift`. */
@@ -39,6 +43,8 @@ const schema: JSONSchemaType<SinkConfig> = {
     port: { type: 'integer', minimum: 0, maximum: 65535, nullable: true },
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     maxBatch: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
+    flushIntervalMs: { type: 'integer', minimum: 0, maximum: 60000, default: 200 },
+    elasticsearchTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000, default: 10000 },
     topic: { type: 'string', minLength: 1, nullable: true },
     indexPrefix: {
       type: 'string',
@@ -53,6 +59,8 @@ const schema: JSONSchemaType<SinkConfig> = {
     'registryUrl',
     'host',
     'maxBatch',
+    'flushIntervalMs',
+    'elasticsearchTimeoutMs',
     'indexPrefix',
   ],
   additionalProperties: false,
@@ -67,6 +75,8 @@ const fields: EnvMap<SinkConfig> = {
   port: { env: 'SIFT_SINK_PORT', type: 'integer' },
   host: { env: 'SIFT_SINK_HOST', type: 'string' },
   maxBatch: { env: 'SIFT_SINK_MAX_BATCH', type: 'integer' },
+  flushIntervalMs: { env: 'SIFT_SINK_FLUSH_INTERVAL_MS', type: 'integer' },
+  elasticsearchTimeoutMs: { env: 'SIFT_ELASTICSEARCH_TIMEOUT_MS', type: 'integer' },
   topic: { env: 'SIFT_SINK_TOPIC', type: 'string' },
   indexPrefix: { env: 'SIFT_INDEX_PREFIX', type: 'string' },
 };

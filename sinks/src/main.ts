@@ -3,6 +3,7 @@ import type { Logger, RunningServer } from '@sift/common';
 import { KafkaEventLog } from '@sift/event-log';
 import { RegistryClient } from '@sift/registry-client';
 import { ElasticsearchEventStore } from './adapters/elasticsearch/elasticsearch-event-store';
+import { KafkaConsumerLag } from './adapters/kafka/kafka-consumer-lag';
 import { buildSinkApp } from './app';
 import type { SinkConfig } from './config';
 
@@ -11,20 +12,20 @@ export async function startSink(
   config: Readonly<SinkConfig>,
   logger: Logger = createLogger(`sink-${config.kind}`),
 ): Promise<RunningServer> {
-  const log = new KafkaEventLog({
-    brokers: config.kafkaBrokers,
-    clientId: `sift-sink-${config.kind}`,
-    logger,
-  });
+  const clientId = `sift-sink-${config.kind}`;
+  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, clientId, logger });
   const store = new ElasticsearchEventStore({
     url: config.elasticsearchUrl,
-    verdicts: [config.kind],
+    // The good sink sends documents Elasticsearch refuses to the bad index.
+    verdicts: config.kind === 'good' ? ['good', 'bad'] : ['bad'],
     indexPrefix: config.indexPrefix,
+    requestTimeoutMs: config.elasticsearchTimeoutMs,
   });
   const sink = buildSinkApp(config, {
     log,
     store,
     schemas: new RegistryClient({ url: config.registryUrl }),
+    lag: new KafkaConsumerLag(config.kafkaBrokers, `${clientId}-lag`),
     logger,
   });
   await sink.start();

@@ -1,3 +1,5 @@
+import type { IndexField } from '@sift/validator';
+
 /** A document to index: where, under which `_id`, and what. */
 export interface IndexRequest {
   index: string;
@@ -22,6 +24,22 @@ export interface EventStore {
   prepare(): Promise<void>;
   /** Indexes documents in one bulk request; one outcome per request, in order. Throws when the store cannot be reached. */
   index(requests: IndexRequest[]): Promise<IndexOutcome[]>;
+  /**
+   * Makes `data.<key>` of the good indices hold `field` (the mapping derived from an event
+   * type's schema), in the index template and in `index` (created when missing), before
+   * documents with those fields arrive. A store without mappings leaves this out. Throws an
+   * UpstreamError when the store cannot be reached, a ConflictError when `index` already maps
+   * a field with another type.
+   */
+  ensureDataMapping?(index: string, key: string, field: IndexField): Promise<void>;
+  /** Whether the store answers now; the sink probes it while paused. */
+  ping?(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** How far a consumer group is behind its topic, per partition. */
+export interface ConsumerLag {
+  lag(groupId: string, topic: string): Promise<{ partition: number; lag: number }[]>;
   close(): Promise<void>;
 }
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_INDEX_PREFIX, UpstreamError } from '@sift/common';
+import { ConflictError, DEFAULT_INDEX_PREFIX, UpstreamError } from '@sift/common';
 import type { BadEvent, BadEventKind, Logger, Verdict } from '@sift/common';
 import type { ConsumedRecord } from '@sift/event-log';
 import { decodeWireFormat } from '@sift/registry-client';
-import type { ValidatorCache } from '@sift/validator';
+import { schemaIndexField } from '@sift/validator';
+import type { IndexField, ValidatorCache } from '@sift/validator';
 import type { EventStore, IndexRequest, SchemaLookup } from '../ports';
-import { badDocument, goodDocument } from './documents';
+import { badDocument, dataKey, goodDocument } from './documents';
 
 /** How hard to try before a batch is left for the log to deliver again. */
 export interface RetryPolicy {
@@ -13,6 +14,12 @@ export interface RetryPolicy {
   attempts: number;
   /** First pause between attempts, ms, doubled each time with jitter; default 200. */
   baseDelayMs: number;
+  /**
+   * No new attempt starts after this many ms since the first, default 15000: a batch held
+   * longer than the consumer group's session timeout (Kafka: 30 s) would cost the consumer
+   * its membership, so the caller gets the failure in time to stop consuming cleanly.
+   */
+  maxElapsedMs: number;
 }
 
 /** What a sink needs from outside. */
@@ -35,6 +42,12 @@ export interface BatchResult {
   retries: number;
 }
 
+/** A document to index and, for a good event, the schema its data needs mapped. */
+interface Built {
+  request: IndexRequest;
+  mapping?: { schemaId: number; key: string };
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -46,15 +59,21 @@ export class Sink {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly prefix: string;
+  /** Event-type fields derived per schema id; undefined when the schema gives nothing to map. */
+  private readonly fields = new Map<number, IndexField | undefined>();
+  /** `index|key|schemaId` combinations whose mapping the store holds already. */
+  private readonly mapped = new Set<string>();
 
   constructor(private readonly deps: SinkDeps) {
-    this.retry = { attempts: 5, baseDelayMs: 200, ...deps.retry };
+    this.retry = { attempts: 5, baseDelayMs: 200, maxElapsedMs: 15_000, ...deps.retry };
     this.sleep = deps.sleep ?? defaultSleep;
     this.prefix = deps.indexPrefix ?? DEFAULT_INDEX_PREFIX;
   }
 
   async handleBatch(records: ConsumedRecord[]): Promise<BatchResult> {
-    const requests = await Promise.all(records.map((record) => this.toRequest(record)));
+    const built = await Promise.all(records.map((record) => this.toRequest(record)));
+    await this.ensureMappings(built);
+    const requests = built.map(({ request }) => request);
     const result: BatchResult = { indexed: 0, rejected: 0, retries: 0 };
     const refused = await this.indexAll(requests, result);
     if (refused.length > 0) {
@@ -85,6 +104,9 @@ export class Sink {
   ): Promise<{ request: IndexRequest; reason: string }[]> {
     let pending = requests;
     const refused: { request: IndexRequest; reason: string }[] = [];
+    const started = Date.now();
+    const outOfTries = (attempt: number) =>
+      attempt >= this.retry.attempts || Date.now() - started >= this.retry.maxElapsedMs;
     for (let attempt = 1; pending.length > 0; attempt++) {
       let lastReason = '';
       try {
@@ -102,7 +124,7 @@ export class Sink {
         pending = retry;
       } catch (error) {
         lastReason = (error as Error).message;
-        if (attempt >= this.retry.attempts) {
+        if (outOfTries(attempt)) {
           throw new UpstreamError(
             'SIFT_EVENT_STORE_UNAVAILABLE',
             `Indexing failed after ${attempt} attempts: ${lastReason}`,
@@ -113,7 +135,7 @@ export class Sink {
         }
       }
       if (pending.length === 0) break;
-      if (attempt >= this.retry.attempts) {
+      if (outOfTries(attempt)) {
         throw new UpstreamError(
           'SIFT_EVENT_STORE_UNAVAILABLE',
           `${pending.length} documents still failing after ${attempt} attempts: ${lastReason}`,
@@ -130,25 +152,71 @@ export class Sink {
     return refused;
   }
 
-  private async toRequest(record: ConsumedRecord): Promise<IndexRequest> {
+  /**
+   * Makes the store map the data of every schema met for the first time in an index, before
+   * any document with those fields is indexed. A conflict with the index's existing mapping is
+   * logged: the documents it concerns are refused and go to the bad index.
+   */
+  private async ensureMappings(built: Built[]): Promise<void> {
+    const store = this.deps.store;
+    if (!store.ensureDataMapping) return;
+    for (const { request, mapping } of built) {
+      if (!mapping) continue;
+      const seen = `${request.index}|${mapping.key}|${mapping.schemaId}`;
+      if (this.mapped.has(seen)) continue;
+      const field = await this.fieldOf(mapping.schemaId);
+      if (field) {
+        try {
+          await store.ensureDataMapping(request.index, mapping.key, field);
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          this.deps.logger.warn(
+            { err: error, index: request.index, key: mapping.key, schemaId: mapping.schemaId },
+            'index mapping conflicts with the schema',
+          );
+        }
+      }
+      this.mapped.add(seen);
+    }
+  }
+
+  /** The field derived from a schema, once per schema id. */
+  private async fieldOf(schemaId: number): Promise<IndexField | undefined> {
+    if (this.fields.has(schemaId)) return this.fields.get(schemaId);
+    const { schemaType, schema, references } = await this.deps.schemas.schemaById(schemaId);
+    const referenced =
+      references.length > 0 ? await this.deps.schemas.referencedSchemas(references) : [];
+    let field: IndexField | undefined;
+    try {
+      field = schemaIndexField(schemaType, { schema, references: referenced });
+    } catch (error) {
+      this.deps.logger.warn({ err: error, schemaId }, 'no index mapping for the schema');
+    }
+    this.fields.set(schemaId, field);
+    return field;
+  }
+
+  private async toRequest(record: ConsumedRecord): Promise<Built> {
     const headers = record.headers ?? {};
     if (this.deps.verdict === 'bad') {
       try {
-        return badDocument(JSON.parse(record.value.toString('utf8')) as BadEvent, this.prefix);
+        const bad = JSON.parse(record.value.toString('utf8')) as BadEvent;
+        return { request: badDocument(bad, this.prefix) };
       } catch (error) {
-        return badDocument(
-          this.sinkFailure(
-            record,
-            'malformed_json',
-            `not a bad event: ${(error as Error).message}`,
-          ),
-          this.prefix,
+        const failure = this.sinkFailure(
+          record,
+          'malformed_json',
+          `not a bad event: ${(error as Error).message}`,
         );
+        return { request: badDocument(failure, this.prefix) };
       }
     }
     let decoded: unknown;
+    let schemaId: number;
     try {
-      const { schemaId, payload } = decodeWireFormat(record.value);
+      const framed = decodeWireFormat(record.value);
+      schemaId = framed.schemaId;
+      const payload = framed.payload;
       const { schemaType, schema, references } = await this.deps.schemas.schemaById(schemaId);
       const needed =
         references.length > 0 && !this.deps.validators.has(schemaId)
@@ -157,12 +225,12 @@ export class Sink {
       decoded = this.deps.validators.get(schemaId, schemaType, schema, needed).decode(payload);
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      return badDocument(
-        this.sinkFailure(record, 'encoding_failed', (error as Error).message),
-        this.prefix,
-      );
+      const failure = this.sinkFailure(record, 'encoding_failed', (error as Error).message);
+      return { request: badDocument(failure, this.prefix) };
     }
-    return goodDocument(headers, decoded, this.prefix);
+    const request = goodDocument(headers, decoded, this.prefix);
+    const eventType = headers['sift-event-type'];
+    return eventType ? { request, mapping: { schemaId, key: dataKey(eventType) } } : { request };
   }
 
   /** A record the sink cannot read at all: a bad event carrying its bytes. */
@@ -178,12 +246,16 @@ export class Sink {
       // Good records are Avro or JSON behind a binary header: keep their bytes exactly.
       payload: record.value.toString(this.deps.verdict === 'good' ? 'base64' : 'utf8'),
       source: { endpoint: `${record.topic}/${record.partition}@${record.offset}` },
+      ...(headers['sift-test-id'] ? { test_id: headers['sift-test-id'] } : {}),
     };
   }
 
   /** A document the store refused: a bad event with the refusal and the document. */
   private rejectedEvent(request: IndexRequest, reason: string): BadEvent {
     const event = request.document['event'] as { dataset?: string; created?: string } | undefined;
+    const client = request.document['client'] as { ip?: string } | undefined;
+    const userAgent = request.document['user_agent'] as { original?: string } | undefined;
+    const testId = request.document['test_id'];
     return {
       id: request.id,
       received_at: event?.created ?? new Date().toISOString(),
@@ -198,7 +270,12 @@ export class Sink {
         },
       ],
       payload: JSON.stringify(request.document),
-      source: { endpoint: `index ${request.index}` },
+      source: {
+        endpoint: `index ${request.index}`,
+        ...(client?.ip ? { ip: client.ip } : {}),
+        ...(userAgent?.original ? { user_agent: userAgent.original } : {}),
+      },
+      ...(typeof testId === 'string' ? { test_id: testId } : {}),
     };
   }
 }

@@ -119,6 +119,29 @@ describe('Sink', () => {
     expect(result).toEqual({ indexed: 1, rejected: 0, retries: 1 });
   });
 
+  it('stops retrying once the time budget is spent, so the consumer can stop within its session', async () => {
+    const store = new MemoryEventStore();
+    let calls = 0;
+    store.outcome = () => {
+      calls++;
+      return { status: 'retry', reason: '429 es_rejected_execution_exception' };
+    };
+    const s = new Sink({
+      verdict: 'good',
+      store,
+      schemas,
+      validators: new ValidatorCache(),
+      logger,
+      retry: { attempts: 100, baseDelayMs: 1, maxElapsedMs: 0 },
+      sleep: async () => undefined,
+    });
+    await expect(s.handleBatch([goodRecord('e-9', encoded)])).rejects.toMatchObject({
+      code: 'SIFT_EVENT_STORE_UNAVAILABLE',
+      retriable: true,
+    });
+    expect(calls).toBe(1);
+  });
+
   it('fails the batch, committing nothing, when the store stays unreachable', async () => {
     const store = new MemoryEventStore();
     store.index = async () => {
@@ -126,6 +149,68 @@ describe('Sink', () => {
     };
     await expect(sink(store).handleBatch([goodRecord('e-4', encoded)])).rejects.toMatchObject({
       code: 'SIFT_EVENT_STORE_UNAVAILABLE',
+    });
+  });
+
+  it('maps the data of a schema in the index before the first document that uses it', async () => {
+    const store = new MemoryEventStore();
+    const mappedWhenIndexed: boolean[] = [];
+    store.outcome = (request) => {
+      mappedWhenIndexed.push(
+        store.dataMappings.get(request.index)?.has('com_acme_search') ?? false,
+      );
+      return { status: 'indexed' };
+    };
+    const lookups: number[] = [];
+    const counting: SchemaLookup = {
+      ...schemas,
+      schemaById: async (id) => {
+        lookups.push(id);
+        return schemas.schemaById(id);
+      },
+    };
+    const s = new Sink({
+      verdict: 'good',
+      store,
+      schemas: counting,
+      validators: new ValidatorCache(),
+      logger,
+    });
+    await s.handleBatch([goodRecord('e-6', encoded)]);
+    await s.handleBatch([goodRecord('e-7', encoded)]);
+    expect(mappedWhenIndexed).toEqual([true, true]);
+    expect(store.dataMappings.get(indexName('good', day))?.get('com_acme_search')).toEqual({
+      type: 'object',
+      properties: { query: { type: 'keyword', ignore_above: 1024 } },
+    });
+    // One lookup per record to decode (the registry client caches them), one for the mapping.
+    expect(lookups).toEqual([5, 5, 5]);
+  });
+
+  it('carries the test id of good and bad events into their documents', async () => {
+    const store = new MemoryEventStore();
+    const record = goodRecord('e-8', encoded);
+    await sink(store).handleBatch([
+      { ...record, headers: { ...record.headers, 'sift-test-id': 'run-42' } },
+    ]);
+    expect(store.indices.get(indexName('good', day))?.get('e-8')).toMatchObject({
+      test_id: 'run-42',
+    });
+    const bad: BadEvent = {
+      id: 'b-2',
+      received_at: receivedAt,
+      stage: 'collector',
+      kind: 'unknown_event',
+      errors: [],
+      payload: '{}',
+      source: { endpoint: 'POST /v1/events' },
+      test_id: 'run-42',
+    };
+    await sink(store, 'bad').handleBatch([
+      { ...goodRecord('b-2', Buffer.from(JSON.stringify(bad))), topic: 'sift.events.bad' },
+    ]);
+    expect(store.indices.get(indexName('bad', day))?.get('b-2')).toMatchObject({
+      test_id: 'run-42',
     });
   });
 

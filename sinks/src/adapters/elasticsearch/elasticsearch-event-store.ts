@@ -1,8 +1,10 @@
 import { Client, errors } from '@elastic/elasticsearch';
-import { UpstreamError } from '@sift/common';
+import { ConflictError, UpstreamError } from '@sift/common';
 import type { Verdict } from '@sift/common';
+import { mergeIndexFields } from '@sift/validator';
+import type { IndexField } from '@sift/validator';
 import type { EventStore, IndexOutcome, IndexRequest } from '../../ports';
-import { indexTemplate } from './index-templates';
+import { indexTemplate, templateName } from './index-templates';
 
 /** How to reach Elasticsearch. */
 export interface ElasticsearchEventStoreOptions {
@@ -20,11 +22,24 @@ interface BulkItem {
   error?: { type?: string; reason?: string };
 }
 
-/** The event store on Elasticsearch: index templates, then bulk `index` by `_id`. */
+function errorType(error: unknown): string | undefined {
+  if (!(error instanceof errors.ResponseError)) return undefined;
+  const body = error.body as { error?: { type?: string } } | undefined;
+  return body?.error?.type;
+}
+
+/**
+ * The event store on Elasticsearch: index templates, then bulk `index` by `_id`. The good
+ * template maps `data.<event_type>` from the schemas the sink has met, learned again from the
+ * installed template at start so that every sink instance adds to what the others found.
+ */
 export class ElasticsearchEventStore implements EventStore {
   readonly client: Client;
+  private readonly prefix: string | undefined;
+  private readonly dataFields = new Map<string, IndexField>();
 
   constructor(private readonly options: ElasticsearchEventStoreOptions) {
+    this.prefix = options.indexPrefix;
     this.client = new Client({
       node: options.url,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
@@ -35,11 +50,58 @@ export class ElasticsearchEventStore implements EventStore {
   async prepare(): Promise<void> {
     try {
       for (const verdict of this.options.verdicts) {
-        const { name, body } = indexTemplate(verdict, this.options.indexPrefix);
-        await this.client.indices.putIndexTemplate({ name, ...body });
+        if (verdict === 'good') {
+          await this.learnInstalledDataFields();
+          await this.putGoodTemplate();
+        } else {
+          const { name, body } = indexTemplate(verdict, this.prefix);
+          await this.client.indices.putIndexTemplate({ name, ...body });
+        }
       }
     } catch (error) {
       throw this.wrap(error, 'cannot install index templates');
+    }
+  }
+
+  /** The `data.<key>` fields the good template maps now, as far as this store knows. */
+  get dataMapping(): Record<string, IndexField> {
+    return Object.fromEntries(this.dataFields);
+  }
+
+  async ensureDataMapping(index: string, key: string, field: IndexField): Promise<void> {
+    try {
+      await this.learnInstalledDataFields();
+      const known = this.dataFields.get(key);
+      const merged = known ? mergeIndexFields(known, field) : field;
+      if (JSON.stringify(merged) !== JSON.stringify(known)) {
+        this.dataFields.set(key, merged);
+        await this.putGoodTemplate();
+      }
+      await this.client.indices.create({ index }).catch((error: unknown) => {
+        if (errorType(error) !== 'resource_already_exists_exception') throw error;
+      });
+      await this.client.indices.putMapping({
+        index,
+        properties: { data: { properties: { [key]: merged } } },
+      } as Parameters<Client['indices']['putMapping']>[0]);
+    } catch (error) {
+      if (error instanceof errors.ResponseError && error.statusCode === 400) {
+        throw new ConflictError(
+          'SIFT_INDEX_MAPPING_CONFLICT',
+          `${index} cannot map data.${key} as the schema asks: ${error.message}`,
+          { cause: error, details: { index, key } },
+        );
+      }
+      throw this.wrap(error, `cannot map data.${key} in ${index}`);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.cluster.health({ timeout: '1s' }, { requestTimeout: 2_000 });
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -65,6 +127,27 @@ export class ElasticsearchEventStore implements EventStore {
         ? { status: 'retry', reason }
         : { status: 'rejected', reason };
     });
+  }
+
+  /** Adds the event-type fields of the installed good template (other sinks may have added some). */
+  private async learnInstalledDataFields(): Promise<void> {
+    const name = templateName('good', this.prefix);
+    const answer = await this.client.indices.getIndexTemplate({ name }).catch((error: unknown) => {
+      if (error instanceof errors.ResponseError && error.statusCode === 404) return undefined;
+      throw error;
+    });
+    const installed = answer?.index_templates[0]?.index_template.template?.mappings?.properties?.[
+      'data'
+    ] as { properties?: Record<string, IndexField> } | undefined;
+    for (const [key, field] of Object.entries(installed?.properties ?? {})) {
+      const known = this.dataFields.get(key);
+      this.dataFields.set(key, known ? mergeIndexFields(field, known) : field);
+    }
+  }
+
+  private async putGoodTemplate(): Promise<void> {
+    const { name, body } = indexTemplate('good', this.prefix, this.dataMapping);
+    await this.client.indices.putIndexTemplate({ name, ...body });
   }
 
   private wrap(error: unknown, what: string): UpstreamError {

@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import express from 'express';
+import { createLogger, listen } from '@sift/common';
+import type { Logger } from '@sift/common';
+import { buildCollectorApp, loadCollectorConfig, RegistrySchemaSource } from '@sift/collector';
+import { buildConsoleApp, loadConsoleConfig } from '@sift/console';
+import { BoundedEventLog, FileEventLog } from '@sift/event-log';
+import { loadRegistryConfig, startRegistry } from '@sift/registry';
+import { RegistryClient } from '@sift/registry-client';
+import { buildSinkApp, loadSinkConfig, SqliteEventStore } from '@sift/sinks';
+import type { Stoppable } from '../run-until-signal';
+import { loadEmbeddedConfig } from './embedded-config';
+import { registerSchemasFolder, watchSchemasFolder } from './schema-watcher';
+import { waitForIndexed } from './wait-for-indexed';
+
+/** Where the embedded platform answers. */
+export interface EmbeddedPlatform {
+  registryUrl: string;
+  collectorUrl: string;
+  consoleUrl: string;
+  /** Everything started, in start order; stop in reverse. */
+  running: Stoppable[];
+}
+
+/**
+ * The whole platform in this process with no Java and no Docker: the registry (file store),
+ * the collector writing to a durable local log, both sinks indexing into SQLite, and the
+ * console server (test API, Micro paths) reading it. The same services as the distributed
+ * deployment; only the event log and event store adapters differ.
+ */
+export async function startEmbedded(
+  options: { schemas?: string },
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger = createLogger('sift'),
+): Promise<EmbeddedPlatform> {
+  const config = loadEmbeddedConfig(env);
+  const serviceEnv: Record<string, string | undefined> = {
+    ...env,
+    SIFT_REGISTRY_DATA_FILE:
+      env['SIFT_REGISTRY_DATA_FILE'] ?? join(config.dataDir, 'registry', 'schemas.jsonl'),
+    // Schemas change while running here: see a new latest version within a second.
+    SIFT_COLLECTOR_SCHEMA_CACHE_MS: env['SIFT_COLLECTOR_SCHEMA_CACHE_MS'] ?? '1000',
+    // A local store belongs to the tests that use it: reset is on unless turned off.
+    SIFT_CONSOLE_ALLOW_RESET: env['SIFT_CONSOLE_ALLOW_RESET'] ?? 'true',
+  };
+  const registryConfig = loadRegistryConfig(serviceEnv);
+  const collectorConfig = loadCollectorConfig(serviceEnv);
+  const consoleConfig = loadConsoleConfig(serviceEnv);
+  const sinkConfigs = (['good', 'bad'] as const).map((kind) =>
+    loadSinkConfig({ ...serviceEnv, SIFT_SINK_KIND: kind }),
+  );
+
+  const running: Stoppable[] = [];
+  try {
+    // The log first: its lock keeps a second `sift up` on the same folder from touching anything.
+    const fileLog = await FileEventLog.open({
+      dir: join(config.dataDir, 'log'),
+      fsync: config.logFsync,
+      retentionBytes: config.logRetentionBytes,
+      retentionMs: config.logRetentionMs,
+      logger: createLogger('event-log'),
+    });
+    running.push({ name: 'event log', close: () => fileLog.close() });
+    const store = new SqliteEventStore({
+      file: join(config.dataDir, 'events.db'),
+      maxEvents: config.storeMaxEvents,
+      maxAgeMs: config.storeMaxAgeMs,
+    });
+    running.push({ name: 'event store', close: () => store.close() });
+
+    const registry = await startRegistry(registryConfig, createLogger('registry'));
+    running.push({ name: 'registry', close: registry.close });
+    const registryUrl = env['SIFT_REGISTRY_URL'] ?? registry.url;
+    const registryClient = new RegistryClient({ url: registryUrl });
+    if (options.schemas !== undefined) {
+      await registerSchemasFolder(registryClient, options.schemas, logger);
+      if (config.watchSchemas) {
+        const watcher = watchSchemasFolder(registryClient, options.schemas, logger);
+        running.push({ name: 'schemas watcher', close: watcher.close });
+      }
+    }
+
+    for (const sinkConfig of sinkConfigs) {
+      const sink = buildSinkApp(sinkConfig, {
+        log: fileLog,
+        store,
+        schemas: new RegistryClient({ url: registryUrl }),
+        logger: createLogger(`sink-${sinkConfig.kind}`),
+      });
+      await sink.start();
+      running.push({ name: `sink-${sinkConfig.kind}`, close: () => sink.stop() });
+    }
+
+    const consoleServer = await listen(
+      buildConsoleApp(consoleConfig, {
+        query: store,
+        logger: createLogger('console'),
+      }),
+      consoleConfig.port,
+      consoleConfig.host,
+    );
+    running.push({ name: 'console', close: consoleServer.close });
+
+    await fileLog.ensureTopics([collectorConfig.goodTopic, collectorConfig.badTopic]);
+    const collectorLogger = createLogger('collector');
+    const log = new BoundedEventLog({
+      inner: fileLog,
+      maxPendingRecords: collectorConfig.maxPendingRecords,
+      maxPendingBytes: collectorConfig.maxPendingBytes,
+      appendTimeoutMs: collectorConfig.appendTimeoutMs,
+      lingerMs: collectorConfig.lingerMs,
+      closeTimeoutMs: collectorConfig.appendTimeoutMs,
+      logger: collectorLogger,
+    });
+    const collectorApp = express();
+    collectorApp.disable('x-powered-by');
+    collectorApp.use(waitForIndexed(store, config.syncTimeoutMs));
+    collectorApp.use(
+      buildCollectorApp(collectorConfig, {
+        schemas: new RegistrySchemaSource(
+          new RegistryClient({ url: registryUrl, latestTtlMs: collectorConfig.schemaCacheMs }),
+        ),
+        log,
+        logger: collectorLogger,
+        buffer: log,
+      }),
+    );
+    const collector = await listen(collectorApp, collectorConfig.port, collectorConfig.host);
+    running.push({
+      name: 'collector',
+      close: async () => {
+        await collector.close();
+        await log.close();
+      },
+    });
+    logger.info(
+      {
+        collector: collector.url,
+        registry: registryUrl,
+        console: consoleServer.url,
+        dataDir: config.dataDir,
+      },
+      'Sift is up (embedded): send events to POST /v1/events',
+    );
+    return {
+      registryUrl,
+      collectorUrl: collector.url,
+      consoleUrl: consoleServer.url,
+      running,
+    };
+  } catch (error) {
+    await stopAll(running, logger);
+    throw error;
+  }
+}
+
+/** Stops what started, newest first, logging what does not stop cleanly. */
+export async function stopAll(running: Stoppable[], logger: Logger): Promise<void> {
+  for (const part of [...running].reverse()) {
+    try {
+      await part.close();
+    } catch (error) {
+      logger.error({ err: error, part: part.name }, 'did not stop cleanly');
+    }
+  }
+}

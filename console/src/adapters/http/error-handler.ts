@@ -1,0 +1,33 @@
+import type { NextFunction, Request, Response } from 'express';
+import { isSiftError } from '@sift/common';
+import type { Logger } from '@sift/common';
+
+const statusOf: Partial<Record<string, number>> = {
+  SIFT_REQUEST_INVALID: 400,
+  SIFT_EVENT_NOT_FOUND: 404,
+  SIFT_CONSOLE_RESET_DISABLED: 403,
+  SIFT_EVENT_STORE_UNAVAILABLE: 503,
+};
+
+/** Answers Sift errors as `{error: {code, message}}` with a status for the code; anything else is 500. */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const status = isSiftError(error) ? statusOf[error.code] : undefined;
+    if (isSiftError(error) && status !== undefined) {
+      if (status >= 500) logger.warn({ err: error, path: req.path }, 'console request failed');
+      res.status(status).json({ error: { code: error.code, message: error.message } });
+      return;
+    }
+    const parseFailure = (error as { type?: string }).type === 'entity.parse.failed';
+    if (parseFailure) {
+      res.status(400).json({
+        error: { code: 'SIFT_REQUEST_INVALID', message: 'The body is not valid JSON' },
+      });
+      return;
+    }
+    logger.error({ err: error, path: req.path }, 'console request failed');
+    res.status(500).json({
+      error: { code: 'SIFT_INTERNAL', message: 'Internal error; the console log has the cause' },
+    });
+  };
+}

@@ -1,0 +1,1 @@
+export type { EventCounts, EventFilter, EventPage, EventQuery, StoredEvent } from '@sift/sinks';
