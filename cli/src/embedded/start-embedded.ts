@@ -3,7 +3,7 @@ import express from 'express';
 import { createLogger, listen } from '@sift/common';
 import type { Logger } from '@sift/common';
 import { buildCollectorApp, loadCollectorConfig, RegistrySchemaSource } from '@sift/collector';
-import { buildConsoleApp, loadConsoleConfig } from '@sift/console';
+import { buildConsoleApp, createConsoleUi, loadConsoleConfig } from '@sift/console';
 import { BoundedEventLog, FileEventLog } from '@sift/event-log';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { RegistryClient } from '@sift/registry-client';
@@ -25,7 +25,7 @@ export interface EmbeddedPlatform {
 /**
  * The whole platform in this process with no Java and no Docker: the registry (file store),
  * the collector writing to a durable local log, both sinks indexing into SQLite, and the
- * console server (test API, Micro paths) reading it. The same services as the distributed
+ * console server (test API, Micro paths, the console UI) reading it. The same services as the distributed
  * deployment; only the event log and event store adapters differ.
  */
 export async function startEmbedded(
@@ -91,10 +91,24 @@ export async function startEmbedded(
       running.push({ name: `sink-${sinkConfig.kind}`, close: () => sink.stop() });
     }
 
+    // The console UI reads the same SQLite file; its recovery writes to the local log.
+    const username = env['SIFT_REGISTRY_USERNAME'];
+    const ui = createConsoleUi({
+      registryUrl,
+      ...(username
+        ? { registryAuth: { username, password: env['SIFT_REGISTRY_PASSWORD'] ?? '' } }
+        : {}),
+      store: { kind: 'sqlite', file: join(config.dataDir, 'events.db') },
+      log: fileLog,
+      goodTopic: collectorConfig.goodTopic,
+      logger: createLogger('console-ui'),
+    });
+    running.push({ name: 'console ui', close: ui.close });
     const consoleServer = await listen(
       buildConsoleApp(consoleConfig, {
         query: store,
         logger: createLogger('console'),
+        routers: [ui.router],
       }),
       consoleConfig.port,
       consoleConfig.host,

@@ -138,6 +138,11 @@ export function createUiRouter(deps: UiRouterDeps): express.Router {
     });
   const validators = new ValidatorCache();
 
+  // The console's front door: someone opening http://127.0.0.1:8082 wants the UI.
+  router.get('/', (_req, res) => {
+    res.redirect(302, '/ui/');
+  });
+
   router.use((req, res, next) => {
     if (req.path !== '/ui' && !req.path.startsWith('/ui/')) {
       next();

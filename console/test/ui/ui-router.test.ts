@@ -529,6 +529,16 @@ describe('console UI router: static files', () => {
 
   const app = () => uiHarness({ deps: { staticDir: dir } });
 
+  it("sends the console's front door to the UI", async () => {
+    const ui = await app();
+    try {
+      const answer = await request(ui.app).get('/').expect(302);
+      expect(answer.headers['location']).toBe('/ui/');
+    } finally {
+      await ui.close();
+    }
+  });
+
   it('serves index.html for every app path with a strict CSP and no caching', async () => {
     const ui = await app();
     try {
