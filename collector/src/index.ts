@@ -1,5 +1,5 @@
 export { buildCollectorApp } from './app';
-export type { CollectorDeps } from './app';
+export type { CollectorApp, CollectorDeps } from './app';
 export { loadCollectorConfig } from './config';
 export type { CollectorConfig } from './config';
 export { startCollector } from './main';

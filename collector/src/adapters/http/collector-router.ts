@@ -1,5 +1,5 @@
-import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import proxyaddr from 'proxy-addr';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { isSiftError } from '@sift/common';
@@ -19,6 +19,7 @@ import type {
 } from '../../domain/event-processor';
 import { cors } from './cors';
 import { readBody } from './read-body';
+import { sendJson, sendPixel } from './respond';
 
 /** What the collector's HTTP layer needs. */
 export interface CollectorRouterDeps {
@@ -39,30 +40,56 @@ export interface CollectorRouterDeps {
   rawTopic?: string;
 }
 
-/** The 1×1 transparent GIF every pixel request gets back. */
-const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+/** A request handler that passes what it does not serve to `next`. */
+export type CollectorRoute = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** Longest test id kept; a longer one is cut, so a test suite's ids stay searchable. */
 const MAX_TEST_ID_CHARS = 200;
 
-/** The request's facts beyond its source: the address as received and the sender's test id. */
-function meta(req: Request, queryTestId?: unknown): RequestMeta {
-  const stated = req.get('x-sift-test-id') ?? (typeof queryTestId === 'string' ? queryTestId : '');
-  const testId = stated.trim().slice(0, MAX_TEST_ID_CHARS);
-  return { ...(req.ip ? { clientIp: req.ip } : {}), ...(testId ? { testId } : {}) };
+/** `X-Forwarded-For` counts only from a proxy on this machine, as express's `trust proxy: loopback`. */
+const trustLoopback = proxyaddr.compile('loopback');
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
-function source(req: Request, endpoint: string, mode: IpAnonymization): RequestSource {
-  const userAgent = req.get('user-agent');
-  const ip = anonymizeClientIp(req.ip, mode);
+/** The client address: the peer's, or the forwarded one when a local proxy forwarded the request. */
+function clientAddress(req: IncomingMessage): string | undefined {
+  return req.socket.remoteAddress === undefined ? undefined : proxyaddr(req, trustLoopback);
+}
+
+/** The request's facts beyond its source: the address as received and the sender's test id. */
+function meta(req: IncomingMessage, queryTestId?: string): RequestMeta {
+  const stated = header(req, 'x-sift-test-id') ?? queryTestId ?? '';
+  const testId = stated.trim().slice(0, MAX_TEST_ID_CHARS);
+  const clientIp = clientAddress(req);
+  return { ...(clientIp ? { clientIp } : {}), ...(testId ? { testId } : {}) };
+}
+
+function source(req: IncomingMessage, endpoint: string, mode: IpAnonymization): RequestSource {
+  const userAgent = header(req, 'user-agent');
+  const ip = anonymizeClientIp(clientAddress(req), mode);
   return { endpoint, ...(ip ? { ip } : {}), ...(userAgent ? { user_agent: userAgent } : {}) };
 }
 
+/** A pixel's query parameters; one given twice counts as not given. */
+function queryParameters(rawQuery: string): Record<string, string | undefined> {
+  const params = new URLSearchParams(rawQuery);
+  const query: Record<string, string | undefined> = {};
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    query[name] = values.length === 1 ? values[0] : undefined;
+  }
+  return query;
+}
+
 /**
- * `POST /v1/events` and the `GET /i` pixel: validate each event, hand good and bad events
- * to the log, and answer only once both are durably there.
+ * `POST /v1/events` and the `GET /i` pixel on plain `node:http`, without a framework in the
+ * way of every request: validate each event, hand good and bad events to the log, and answer
+ * only once both are durably there. Anything else goes to `next`.
  */
-export function collectorRouter(deps: CollectorRouterDeps): express.Router {
+export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
   const { processor, log, logger, maxBodyBytes } = deps;
   const received = new Counter({
     name: 'sift_collector_received_total',
@@ -75,45 +102,50 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
     labelNames: ['verdict', 'kind'],
     registers: [deps.metrics],
   });
+  const rawRequests = new Counter({
+    name: 'sift_collector_raw_requests_total',
+    help: 'Requests recorded whole on the raw topic (raw mode), for sift validate.',
+    registers: [deps.metrics],
+  });
+  const allowOrigin = cors(deps.corsOrigins);
+
   const handOff = async (collected: Collected): Promise<void> => {
     await deliver(log, deps.topics, collected);
     received.inc(collected.verdicts.length);
     if (collected.good.length > 0) events.inc({ verdict: 'good', kind: '' }, collected.good.length);
     for (const bad of collected.bad) events.inc({ verdict: 'bad', kind: bad.kind });
   };
-  const rawRequests = new Counter({
-    name: 'sift_collector_raw_requests_total',
-    help: 'Requests recorded whole on the raw topic (raw mode), for sift validate.',
-    registers: [deps.metrics],
-  });
+
   /** Raw mode: hands one request to the raw topic, the address as received (the stage anonymizes). */
-  const record = async (req: Request, endpoint: string, body: string): Promise<void> => {
-    const userAgent = req.get('user-agent');
-    const { clientIp, testId } = meta(req, req.query['tid']);
+  const record = async (
+    req: IncomingMessage,
+    endpoint: string,
+    body: string,
+    about: RequestMeta,
+  ): Promise<void> => {
+    const userAgent = header(req, 'user-agent');
     const raw: RawRequest = {
       body,
       source: {
         endpoint,
-        ...(clientIp ? { ip: clientIp } : {}),
+        ...(about.clientIp ? { ip: about.clientIp } : {}),
         ...(userAgent ? { user_agent: userAgent } : {}),
       },
       receivedAt: new Date(),
-      ...(testId ? { testId } : {}),
+      ...(about.testId ? { testId: about.testId } : {}),
     };
-    await log.append(deps.rawTopic as string, [rawRecord(raw, clientIp ?? null)]);
+    await log.append(deps.rawTopic as string, [rawRecord(raw, about.clientIp ?? null)]);
     rawRequests.inc();
   };
-  const router = express.Router();
-  router.use('/v1/events', cors(deps.corsOrigins));
 
   // Bodies are read as text up to the limit, so malformed or oversize input is kept as a bad event.
-  router.post('/v1/events', async (req: Request, res: Response) => {
+  const postEvents = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req, maxBodyBytes);
     const from = source(req, 'POST /v1/events', deps.ipAnonymization);
     const about = meta(req);
     if (deps.rawTopic !== undefined && !body.truncated && body.unreadableEncoding === undefined) {
-      await record(req, 'POST /v1/events', body.text);
-      res.status(202).json({ status: 'recorded' });
+      await record(req, 'POST /v1/events', body.text, about);
+      sendJson(res, 202, { status: 'recorded' });
       return;
     }
     // Bodies Sift cannot keep as text are bad events at once, in raw mode too.
@@ -126,68 +158,69 @@ export function collectorRouter(deps: CollectorRouterDeps): express.Router {
     await handOff(collected);
     const whole = collected.verdicts.length === 1 && collected.verdicts[0]?.index === null;
     const status = !whole ? 200 : collected.bad[0]?.kind === 'size_violation' ? 413 : 400;
-    res.status(status).json({
+    sendJson(res, status, {
       accepted: collected.good.length,
       rejected: collected.bad.length,
       events: collected.verdicts,
     });
-  });
+  };
 
-  router.get('/i', async (req: Request, res: Response) => {
-    const query = Object.fromEntries(
-      Object.entries(req.query).map(([key, value]) => [
-        key,
-        typeof value === 'string' ? value : undefined,
-      ]),
-    );
-    const rawQuery = req.originalUrl.split('?')[1] ?? '';
-    const pixel = deps.rawTopic !== undefined ? pixelEvent(query, req.get('referer')) : undefined;
-    if (pixel !== undefined && 'event' in pixel) {
-      try {
-        await record(req, 'GET /i', JSON.stringify({ events: [pixel.event] }));
-      } catch (error) {
-        logger.warn({ err: error }, 'pixel not recorded');
-        res.status(503).set('Retry-After', '5');
+  const getPixel = async (req: IncomingMessage, res: ServerResponse, rawQuery: string) => {
+    const query = queryParameters(rawQuery);
+    const pageUrl = header(req, 'referer');
+    const about = meta(req, query['tid']);
+    try {
+      const pixel = deps.rawTopic !== undefined ? pixelEvent(query, pageUrl) : undefined;
+      if (pixel !== undefined && 'event' in pixel) {
+        await record(req, 'GET /i', JSON.stringify({ events: [pixel.event] }), about);
+      } else {
+        const from = source(req, 'GET /i', deps.ipAnonymization);
+        await handOff(await processor.processPixel(query, rawQuery, from, pageUrl, about));
       }
-      res.set('Cache-Control', 'no-store, max-age=0').type('image/gif').send(PIXEL);
+    } catch (error) {
+      // The sender cannot read an error from an image: the status says to try again.
+      logger.warn({ err: error }, 'pixel not handed off');
+      sendPixel(res, 503);
       return;
     }
-    const collected = await processor.processPixel(
-      query,
-      rawQuery,
-      source(req, 'GET /i', deps.ipAnonymization),
-      req.get('referer'),
-      meta(req, req.query['tid']),
-    );
-    try {
-      await handOff(collected);
-    } catch (error) {
-      logger.warn({ err: error }, 'pixel not handed off');
-      res.status(503).set('Retry-After', '5');
-    }
-    res.set('Cache-Control', 'no-store, max-age=0').type('image/gif').send(PIXEL);
-  });
+    sendPixel(res, 200);
+  };
 
-  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+  const fail = (error: unknown, req: IncomingMessage, res: ServerResponse): void => {
+    if (res.headersSent) {
+      logger.error({ err: error, url: req.url }, 'collector request failed after answering');
+      res.destroy();
+      return;
+    }
     if (isSiftError(error) && !error.retriable && error.code === 'SIFT_REQUEST_INVALID') {
-      res.status(400).json({ error: { code: error.code, message: error.message } });
+      sendJson(res, 400, { error: { code: error.code, message: error.message } });
       return;
     }
     if (isSiftError(error) && error.retriable) {
-      logger.warn({ err: error, path: req.path }, 'cannot accept events now');
-      res
-        .status(503)
-        .set('Retry-After', '5')
-        .json({ error: { code: error.code, message: error.message } });
+      logger.warn({ err: error, url: req.url }, 'cannot accept events now');
+      res.setHeader('Retry-After', '5');
+      sendJson(res, 503, { error: { code: error.code, message: error.message } });
       return;
     }
-    logger.error({ err: error, path: req.path }, 'collector request failed');
-    res.status(500).json({
-      error: {
-        code: 'SIFT_INTERNAL',
-        message: 'Internal error; the collector log has the cause',
-      },
+    logger.error({ err: error, url: req.url }, 'collector request failed');
+    sendJson(res, 500, {
+      error: { code: 'SIFT_INTERNAL', message: 'Internal error; the collector log has the cause' },
     });
-  });
-  return router;
+  };
+
+  return (req, res, next) => {
+    const url = req.url ?? '/';
+    const mark = url.indexOf('?');
+    const path = (mark === -1 ? url : url.slice(0, mark)).replace(/\/+$/, '').toLowerCase();
+    const method = req.method ?? 'GET';
+    let handling: Promise<void> | undefined;
+    if (path === '/v1/events') {
+      if (allowOrigin(req, res) === 'handled') return;
+      if (method === 'POST') handling = postEvents(req, res);
+    } else if (path === '/i' && (method === 'GET' || method === 'HEAD')) {
+      handling = getPixel(req, res, mark === -1 ? '' : url.slice(mark + 1));
+    }
+    if (handling !== undefined) handling.catch((error: unknown) => fail(error, req, res));
+    else next();
+  };
 }

@@ -1,4 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './respond';
+
+/** The CORS decision for one request: `handled` when the answer has been sent (a preflight). */
+export type CorsOutcome = 'continue' | 'handled';
 
 /**
  * CORS for browser trackers: origins on the allowlist (or any, with `*`) may read answers
@@ -8,30 +12,32 @@ import type { NextFunction, Request, Response } from 'express';
 export function cors(allowedOrigins: readonly string[]) {
   const any = allowedOrigins.includes('*');
   const allowed = new Set(allowedOrigins.map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const origin = req.get('origin');
+  return (req: IncomingMessage, res: ServerResponse): CorsOutcome => {
+    const origin = req.headers.origin;
     const ok = origin !== undefined && (any || allowed.has(origin.toLowerCase()));
-    res.vary('Origin');
+    res.setHeader('Vary', 'Origin');
     if (ok) {
-      res.set('Access-Control-Allow-Origin', origin);
-      res.set('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
     }
-    if (req.method !== 'OPTIONS') return next();
+    if (req.method !== 'OPTIONS') return 'continue';
     if (!ok) {
-      res.status(403).json({
+      sendJson(res, 403, {
         error: {
           code: 'SIFT_REQUEST_INVALID',
           message: `Origin ${origin ?? '(none)'} is not allowed`,
         },
       });
-      return;
+      return 'handled';
     }
-    res.set('Access-Control-Allow-Methods', 'POST, GET, OPTIONS');
-    res.set(
+    res.setHeader('Access-Control-Allow-Methods', 'POST, GET, OPTIONS');
+    res.setHeader(
       'Access-Control-Allow-Headers',
-      req.get('access-control-request-headers') ?? 'content-type',
+      req.headers['access-control-request-headers'] ?? 'content-type',
     );
-    res.set('Access-Control-Max-Age', '600');
-    res.status(204).end();
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.statusCode = 204;
+    res.end();
+    return 'handled';
   };
 }
