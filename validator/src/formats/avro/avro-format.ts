@@ -26,12 +26,15 @@ import type { UndeclaredField } from './avro-values';
  * `["int", "long"]` or two records, and `'auto'` would give two shapes to one kind of value;
  * `toAvroValue` and `toNaturalValue` turn natural JSON into this form and back.
  */
-function toType({ schema, references = [] }: SchemaText): Type {
+function toType(
+  { schema, references = [] }: SchemaText,
+  wrapUnions: 'always' | 'auto' = 'always',
+): Type {
   const registry: Record<string, Type> = {};
   const parse = (text: string, what: string): Type => {
     const parsed = parseSchemaJson(text, 'AVRO') as Schema;
     try {
-      return Type.forSchema(parsed, { wrapUnions: 'always', registry });
+      return Type.forSchema(parsed, { wrapUnions, registry });
     } catch (error) {
       throw new ValidationError(
         'SIFT_SCHEMA_INVALID',
@@ -99,7 +102,16 @@ function undeclaredIssue({ path, record, value }: UndeclaredField): ValidationIs
 class CompiledAvroSchema implements CompiledSchema {
   readonly schemaType = 'AVRO' as const;
 
-  constructor(private readonly type: Type) {}
+  /**
+   * @param type the schema with every union wrapped: takes any data, natural or Avro-JSON.
+   * @param natural the same schema with avsc's unions left bare where their branches take
+   *   different kinds of value: it checks and encodes natural JSON as it is, with no
+   *   conversion, and writes the same bytes as `type`.
+   */
+  constructor(
+    private readonly type: Type,
+    private readonly natural: Type,
+  ) {}
 
   validate(data: unknown): { value: unknown; issues: ValidationIssue[] } {
     const avro = toAvroValue(this.type, data);
@@ -112,6 +124,11 @@ class CompiledAvroSchema implements CompiledSchema {
   }
 
   validateAndEncode(data: unknown): { issues: ValidationIssue[]; encoded?: Buffer } {
+    // Most events are natural JSON that fits as is; the conversion below handles the rest
+    // (Avro's JSON encoding of unions, bytes as text) and finds the issues of invalid data.
+    if (this.natural.isValid(data, { noUndeclaredFields: true })) {
+      return { issues: [], encoded: this.natural.toBuffer(data) };
+    }
     const avro = toAvroValue(this.type, data);
     const issues = this.issuesOf(avro);
     return issues.length > 0 ? { issues } : { issues, encoded: this.type.toBuffer(avro) };
@@ -148,7 +165,7 @@ export const avroFormat: SchemaFormat = {
       : JSON.stringify(JSON.parse(schema.schema));
   },
   compile(schema: SchemaText): CompiledSchema {
-    return new CompiledAvroSchema(toType(schema));
+    return new CompiledAvroSchema(toType(schema), toType(schema, 'auto'));
   },
   readerIncompatibilities(reader: SchemaText, writer: SchemaText): Incompatibility[] {
     return avroReaderIncompatibilities(toType(reader), toType(writer)).map(({ path, message }) => ({
