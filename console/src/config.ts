@@ -1,4 +1,4 @@
-import { DEFAULT_INDEX_PREFIX, loadConfig } from '@sift/common';
+import { DEFAULT_INDEX_PREFIX, GOOD_TOPIC, loadConfig } from '@sift/common';
 import type { EnvMap, JSONSchemaType } from '@sift/common';
 
 /** The console server's settings, from `SIFT_*` variables. */
@@ -15,6 +15,16 @@ export interface ConsoleConfig {
   indexPrefix: string;
   /** Whether `/api/reset` and `/micro/reset` may delete every stored event; default false (true in `sift up`, embedded). */
   allowReset: boolean;
+  /** Registry base URL, for the console UI; default http://127.0.0.1:8081. */
+  registryUrl: string;
+  /** Basic-auth user for a registry with auth on; used only with `registryPassword`. */
+  registryUsername?: string;
+  /** Basic-auth password for a registry with auth on; used only with `registryUsername`. */
+  registryPassword?: string;
+  /** Kafka bootstrap brokers, comma-separated, for `sift ui`: where recovery sends events; default 127.0.0.1:9092. */
+  kafkaBrokers: string[];
+  /** Topic recovered events go to; default `sift.events.good`. */
+  goodTopic: string;
 }
 
 const schema: JSONSchemaType<ConsoleConfig> = {
@@ -30,8 +40,28 @@ const schema: JSONSchemaType<ConsoleConfig> = {
       default: DEFAULT_INDEX_PREFIX,
     },
     allowReset: { type: 'boolean', default: false },
+    registryUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8081' },
+    registryUsername: { type: 'string', minLength: 1, nullable: true },
+    registryPassword: { type: 'string', minLength: 1, nullable: true },
+    kafkaBrokers: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[^:]+:\\d+$' },
+      minItems: 1,
+      default: ['127.0.0.1:9092'],
+    },
+    goodTopic: { type: 'string', minLength: 1, default: GOOD_TOPIC },
   },
-  required: ['port', 'host', 'maxWaitMs', 'elasticsearchUrl', 'indexPrefix', 'allowReset'],
+  required: [
+    'port',
+    'host',
+    'maxWaitMs',
+    'elasticsearchUrl',
+    'indexPrefix',
+    'allowReset',
+    'registryUrl',
+    'kafkaBrokers',
+    'goodTopic',
+  ],
   additionalProperties: false,
 };
 
@@ -42,6 +72,11 @@ const fields: EnvMap<ConsoleConfig> = {
   elasticsearchUrl: { env: 'SIFT_ELASTICSEARCH_URL', type: 'string' },
   indexPrefix: { env: 'SIFT_INDEX_PREFIX', type: 'string' },
   allowReset: { env: 'SIFT_CONSOLE_ALLOW_RESET', type: 'boolean' },
+  registryUrl: { env: 'SIFT_REGISTRY_URL', type: 'string' },
+  registryUsername: { env: 'SIFT_REGISTRY_USERNAME', type: 'string' },
+  registryPassword: { env: 'SIFT_REGISTRY_PASSWORD', type: 'string' },
+  kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
+  goodTopic: { env: 'SIFT_GOOD_TOPIC', type: 'string' },
 };
 
 /** Reads the console's config from the environment; throws one error naming every bad variable. */

@@ -1,4 +1,5 @@
 export { buildConsoleApp } from './app';
+export { trackEventStreams } from './adapters/http/event-streams';
 export type { ConsoleDeps } from './app';
 export { loadConsoleConfig } from './config';
 export type { ConsoleConfig } from './config';

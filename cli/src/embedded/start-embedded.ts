@@ -3,7 +3,12 @@ import express from 'express';
 import { createLogger, listen } from '@sift/common';
 import type { Logger } from '@sift/common';
 import { buildCollectorApp, loadCollectorConfig, RegistrySchemaSource } from '@sift/collector';
-import { buildConsoleApp, createConsoleUi, loadConsoleConfig } from '@sift/console';
+import {
+  buildConsoleApp,
+  createConsoleUi,
+  loadConsoleConfig,
+  trackEventStreams,
+} from '@sift/console';
 import { BoundedEventLog, FileEventLog } from '@sift/event-log';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { RegistryClient } from '@sift/registry-client';
@@ -70,7 +75,7 @@ export async function startEmbedded(
 
     const registry = await startRegistry(registryConfig, createLogger('registry'));
     running.push({ name: 'registry', close: registry.close });
-    const registryUrl = env['SIFT_REGISTRY_URL'] ?? registry.url;
+    const registryUrl = env['SIFT_REGISTRY_URL'] || registry.url;
     const registryClient = new RegistryClient({ url: registryUrl });
     if (options.schemas !== undefined) {
       await registerSchemasFolder(registryClient, options.schemas, logger);
@@ -92,12 +97,10 @@ export async function startEmbedded(
     }
 
     // The console UI reads the same SQLite file; its recovery writes to the local log.
-    const username = env['SIFT_REGISTRY_USERNAME'];
+    const { registryUsername: username, registryPassword: password } = consoleConfig;
     const ui = createConsoleUi({
       registryUrl,
-      ...(username
-        ? { registryAuth: { username, password: env['SIFT_REGISTRY_PASSWORD'] ?? '' } }
-        : {}),
+      ...(username && password ? { registryAuth: { username, password } } : {}),
       store: { kind: 'sqlite', file: join(config.dataDir, 'events.db') },
       log: fileLog,
       goodTopic: collectorConfig.goodTopic,
@@ -113,7 +116,16 @@ export async function startEmbedded(
       consoleConfig.port,
       consoleConfig.host,
     );
-    running.push({ name: 'console', close: consoleServer.close });
+    const streams = trackEventStreams(consoleServer.server);
+    running.push({
+      name: 'console',
+      close: async () => {
+        const stopped = consoleServer.close();
+        // The UI's live view never ends its answers on its own.
+        for (const res of streams) res.destroy();
+        await stopped;
+      },
+    });
 
     await fileLog.ensureTopics([collectorConfig.goodTopic, collectorConfig.badTopic]);
     const collectorLogger = createLogger('collector');
