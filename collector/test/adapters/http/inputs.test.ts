@@ -3,24 +3,10 @@ import request from 'supertest';
 import { BAD_TOPIC, createLogger, GOOD_TOPIC } from '@sift/common';
 import type { BadEvent } from '@sift/common';
 import { buildCollectorApp } from '@sift/collector';
-import type { ResolvedSchema, SchemaMiss, SchemaSource } from '@sift/collector';
 import { MemoryEventLog } from '@sift/event-log';
+import { pageViewSchemas } from '../../support/page-view-schemas';
 
-const pageView = JSON.stringify({
-  type: 'record',
-  name: 'PageView',
-  fields: [
-    { name: 'path', type: 'string' },
-    { name: 'title', type: ['null', 'string'], default: null },
-  ],
-});
-const schemas: SchemaSource = {
-  async resolve(eventType: string): Promise<ResolvedSchema | SchemaMiss> {
-    return eventType === 'com.acme.page_view'
-      ? { id: 1, version: 1, schemaType: 'AVRO', schema: pageView, references: [] }
-      : 'unknown_event';
-  },
-};
+const schemas = pageViewSchemas;
 const logger = createLogger('inputs-test', 'silent');
 
 function setup(extra: Record<string, unknown> = {}) {
