@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,8 @@ export const CHROMIUM_ARGS = [
 const HOW_TO_INSTALL =
   'Chromium is needed for the browser tests. Install it with ' +
   '`sudo apt-get install -y --no-install-recommends chromium` (Debian/Ubuntu), or set ' +
-  'SIFT_CHROMIUM to a Chromium or Chrome binary. Under CI=true as root the tests install it themselves.';
+  "SIFT_CHROMIUM to a Chromium or Chrome binary. Under CI=true as root, the integration tests' " +
+  'global setup installs it (`node scripts/install-chromium.mjs`).';
 
 /** The first Chromium binary found, or undefined. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -31,38 +31,16 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-function aptGet(args: string[]): void {
-  execFileSync('apt-get', args, {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-}
-
 /**
- * The Chromium binary. When there is none and this is CI (`CI=true`) running as root, installs
- * Debian's `chromium` with apt-get (updating the package lists if the first try fails);
- * otherwise throws an error that says how to install it.
+ * The Chromium binary, or an error that says how to install it. Under CI=true as root the
+ * integration tests' global setup has installed it (`scripts/install-chromium.mjs`).
  */
 export function ensureChromium(env: NodeJS.ProcessEnv = process.env): string {
   const found = findChromium(env);
   if (found) return found;
-  const isRoot = process.getuid?.() === 0;
-  if (env['CI'] !== 'true' || !isRoot) {
-    throw new Error(
-      `No Chromium found (looked at ${env['SIFT_CHROMIUM'] ?? CANDIDATES.join(', ')}). ${HOW_TO_INSTALL}`,
-    );
-  }
-  const install = ['install', '-y', '--no-install-recommends', 'chromium'];
-  try {
-    aptGet(install);
-  } catch {
-    aptGet(['update']);
-    aptGet(install);
-  }
-  const installed = findChromium(env);
-  if (!installed)
-    throw new Error(`apt-get installed chromium but no binary was found. ${HOW_TO_INSTALL}`);
-  return installed;
+  throw new Error(
+    `No Chromium found (looked at ${env['SIFT_CHROMIUM'] ?? CANDIDATES.join(', ')}). ${HOW_TO_INSTALL}`,
+  );
 }
 
 /** A headless Chromium with a fresh profile; `close` ends it and removes the profile. */
@@ -71,7 +49,7 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
-/** Launches headless Chromium (installing it under CI, see ensureChromium) with a fresh user-data-dir. */
+/** Launches headless Chromium with a fresh user-data-dir. */
 export async function launchChromium(): Promise<LaunchedChromium> {
   const executablePath = ensureChromium();
   const userDataDir = mkdtempSync(join(tmpdir(), 'sift-chromium-'));

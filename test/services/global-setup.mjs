@@ -3,9 +3,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { installChromium } from '../../scripts/install-chromium.mjs';
+
 const script = fileURLToPath(new URL('../../scripts/services/services.mjs', import.meta.url));
 
 export default async function globalSetup() {
+  // The browser tests' Chromium: installed here under CI (see the script), not inside a test.
+  installChromium();
   const stopped = ['kafka', 'elasticsearch'].filter(
     (name) =>
       spawnSync(process.execPath, [script, 'status', name], { stdio: 'ignore' }).status !== 0,
