@@ -47,6 +47,8 @@ export interface CollectorConfig {
   mode: 'validate' | 'raw';
   /** Topic of raw requests in raw mode; default `sift.events.raw`. */
   rawTopic: string;
+  /** Compression of what the collector produces to Kafka: `none` (default) or `gzip`. */
+  kafkaCompression: 'none' | 'gzip';
 }
 
 const schema: JSONSchemaType<CollectorConfig> = {
@@ -81,6 +83,7 @@ const schema: JSONSchemaType<CollectorConfig> = {
     lingerMs: { type: 'integer', minimum: 0, maximum: 1000, default: 0 },
     mode: { type: 'string', enum: ['validate', 'raw'], default: 'validate' },
     rawTopic: { type: 'string', minLength: 1, default: RAW_TOPIC },
+    kafkaCompression: { type: 'string', enum: ['none', 'gzip'], default: 'none' },
   },
   required: [
     'port',
@@ -102,6 +105,7 @@ const schema: JSONSchemaType<CollectorConfig> = {
     'lingerMs',
     'mode',
     'rawTopic',
+    'kafkaCompression',
   ],
   additionalProperties: false,
 };
@@ -127,6 +131,7 @@ const fields: EnvMap<CollectorConfig> = {
   lingerMs: { env: 'SIFT_COLLECTOR_LINGER_MS', type: 'integer' },
   mode: { env: 'SIFT_COLLECTOR_MODE', type: 'string' },
   rawTopic: { env: 'SIFT_RAW_TOPIC', type: 'string' },
+  kafkaCompression: { env: 'SIFT_KAFKA_COMPRESSION', type: 'string' },
 };
 
 /** Reads the collector's config from the environment; throws one error naming every bad variable. */

@@ -16,6 +16,7 @@ export async function startCollector(
     brokers: config.kafkaBrokers,
     clientId: 'sift-collector',
     logger,
+    compression: config.kafkaCompression,
   });
   await kafka.ensureTopics([
     config.goodTopic,
