@@ -209,9 +209,6 @@ export function toNaturalValue(
         Object.entries(value).map(([k, v]) => [k, toNaturalValue(values, v, options)]),
       );
     }
-    case 'bytes':
-    case 'fixed':
-      return Buffer.isBuffer(value) ? value.toString('latin1') : value;
     default:
       return value;
   }
