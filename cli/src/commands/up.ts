@@ -52,7 +52,7 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv): Promise<vo
   try {
     const registry = await startRegistry(loadRegistryConfig(env), createLogger('registry'));
     running.push({ name: 'registry', close: registry.close });
-    const registryUrl = env['SIFT_REGISTRY_URL'] ?? registry.url;
+    const registryUrl = env['SIFT_REGISTRY_URL'] || registry.url;
     const serviceEnv = { ...env, SIFT_REGISTRY_URL: registryUrl };
 
     if (existsSync(options.schemas)) {
