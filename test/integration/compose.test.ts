@@ -149,6 +149,22 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('starts every Sift service that reads the registry or Kafka only once that one is healthy', () => {
+    const needs: Record<string, string> = {
+      SIFT_REGISTRY_URL: 'registry',
+      SIFT_KAFKA_BROKERS: 'kafka',
+    };
+    const missing = siftServices.flatMap(([name, service]) =>
+      Object.entries(needs)
+        .filter(([variable]) => service.environment?.[variable] !== undefined)
+        .filter(([, target]) => service.depends_on?.[target]?.condition !== 'service_healthy')
+        .map(([variable, target]) => `${name} reads ${variable} but does not wait for ${target}`),
+    );
+
+    expect(siftServices.map(([name]) => name)).toContain('console');
+    expect(missing).toEqual([]);
+  });
+
   it('uses only named volumes it declares', () => {
     const used = services.flatMap(([, service]) =>
       (service.volumes ?? []).map((volume) => volume.split(':')[0] as string),

@@ -19,6 +19,8 @@ export interface GenerateOptions {
   count?: number;
   /** Milliseconds (`--duration`). */
   duration?: number;
+  /** Milliseconds (`--timeout`). */
+  timeout?: number;
   invalid: number;
   invalidKinds?: InvalidKind[];
   batch: number;
@@ -115,6 +117,7 @@ export async function generate(
     ...(options.count !== undefined ? { count: options.count } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(options.rate !== undefined ? { rate: options.rate } : {}),
+    ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
     signal: aborter.signal,
     progressIntervalMs: tty ? 500 : 5000,
     onProgress: (now) => {
@@ -158,6 +161,12 @@ export function addGenerateCommand(program: Command, env: NodeJS.ProcessEnv, io:
       new Option(
         '--duration <time>',
         'how long to run: 60s, 2m, 500ms (default 60s without --count)',
+      ).argParser(durationArgument),
+    )
+    .addOption(
+      new Option(
+        '--timeout <time>',
+        'wait this long for an answer, then count the request as errors (default 30s)',
       ).argParser(durationArgument),
     )
     .addOption(

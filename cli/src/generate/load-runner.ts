@@ -23,11 +23,33 @@ export interface LoadOptions {
   /** Called with the figures so far every `progressIntervalMs`. */
   onProgress?: (summary: LoadSummary) => void;
   progressIntervalMs?: number;
-  /** Ends the run early (Ctrl-C): requests in flight finish, then the summary. */
+  /** Wait for one answer, ms, then count the request's inputs as errors (`timeout`); default 30 000. */
+  timeoutMs?: number;
+  /** Ends the run at once (Ctrl-C): requests in flight are cut and count as errors (`stopped`). */
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Default of {@link LoadOptions.timeoutMs}, ms. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * How long requests still in flight when the duration ends may take to be answered, ms; a
+ * collector that keeps up answers in milliseconds, and one that does not must not hold the run.
+ */
+export const END_GRACE_MS = 1000;
+
+/** Waits `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 function readAll(response: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -51,15 +73,35 @@ export function verdictsOf(body: string): string[] | undefined {
   }
 }
 
-/** Sends one planned request over a kept-alive connection and reads the collector's answer. */
-async function send(agent: Agent, endpoint: URL, planned: PlannedRequest): Promise<RequestOutcome> {
+/**
+ * Sends one planned request over a kept-alive connection and reads the collector's answer;
+ * gives up after `timeoutMs` (`timeout`) or when `signal` aborts (`stopped`).
+ */
+async function send(
+  agent: Agent,
+  endpoint: URL,
+  planned: PlannedRequest,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<RequestOutcome> {
   const started = performance.now();
   const body = Buffer.from(planned.body, 'utf8');
+  const cut = new AbortController();
+  let reason = 'stopped';
+  const timer = setTimeout(() => {
+    reason = 'timeout';
+    cut.abort();
+  }, timeoutMs);
+  const stop = () => cut.abort();
+  signal?.addEventListener('abort', stop, { once: true });
   try {
+    if (signal?.aborted === true) cut.abort();
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      // The signal destroys the request and its response, wherever they are.
       const req = request(endpoint, {
         method: 'POST',
         agent,
+        signal: cut.signal,
         headers: {
           'content-type': 'application/json',
           'content-length': body.length,
@@ -78,8 +120,13 @@ async function send(agent: Agent, endpoint: URL, planned: PlannedRequest): Promi
     }
     return { ok: true, latencyMs, verdicts };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const code = cut.signal.aborted
+      ? reason
+      : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
     return { ok: false, latencyMs: performance.now() - started, reason: code };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', stop);
   }
 }
 
@@ -91,6 +138,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const endpoint = new URL('/v1/events', options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const stats = new LoadStats(options.url);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const pending: PlannedRequest[] = [];
@@ -123,11 +171,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
         const due = (sentInputs * 1000) / options.rate;
         sentInputs += planned.expected.length;
         const wait = Math.min(due, options.durationMs ?? due) - elapsed();
-        if (wait > 0) await sleep(wait);
+        if (wait > 0) await sleep(wait, options.signal);
         // The slot may fall after the end of the run.
         if (over()) return;
       }
-      stats.record(planned.expected, await send(agent, endpoint, planned));
+      // A request sent near the end of the duration waits no longer than the grace after it.
+      const left =
+        options.durationMs === undefined
+          ? timeoutMs
+          : Math.min(timeoutMs, options.durationMs + END_GRACE_MS - elapsed());
+      const outcome = await send(agent, endpoint, planned, left, options.signal);
+      stats.record(planned.expected, outcome);
     }
   };
 

@@ -1,3 +1,4 @@
+import { LatencyHistogram } from './latency-histogram';
 import type { Expected } from './traffic-model';
 
 /** What the collector answered for one request, as far as the generator needs it. */
@@ -27,14 +28,8 @@ export interface LoadSummary {
   errorsByReason: Record<string, number>;
   /** Inputs answered (accepted or rejected) a second. */
   eventsPerSecond: number;
+  /** Per request; p50 and p99 within {@link LatencyHistogram.relativeError}, max exact. */
   latencyMs: { p50: number; p99: number; max: number };
-}
-
-/** The value at quantile `q` (0 to 1) of ascending `sorted`, nearest rank; 0 when empty. */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1] ?? 0;
 }
 
 function bump(counts: Record<string, number>, key: string, by = 1): void {
@@ -43,7 +38,7 @@ function bump(counts: Record<string, number>, key: string, by = 1): void {
 
 /** Adds up what a load run sent and what came back. */
 export class LoadStats {
-  private readonly latencies: number[] = [];
+  private readonly latencies = new LatencyHistogram();
   private requests = 0;
   private sent = 0;
   private accepted = 0;
@@ -61,7 +56,7 @@ export class LoadStats {
   record(expected: readonly Expected[], outcome: RequestOutcome): void {
     this.requests += 1;
     this.sent += expected.length;
-    this.latencies.push(outcome.latencyMs);
+    this.latencies.record(outcome.latencyMs);
     for (const planned of expected) if (planned !== 'accepted') bump(this.plannedInvalid, planned);
     if (!outcome.ok) {
       this.errors += expected.length;
@@ -90,7 +85,6 @@ export class LoadStats {
 
   /** The figures now, `elapsedMs` after the start. */
   summary(elapsedMs: number): LoadSummary {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
     const round = (value: number) => Math.round(value * 10) / 10;
     return {
       url: this.url,
@@ -108,9 +102,9 @@ export class LoadStats {
       eventsPerSecond:
         elapsedMs > 0 ? Math.round(((this.accepted + this.rejected) * 1000) / elapsedMs) : 0,
       latencyMs: {
-        p50: round(quantile(sorted, 0.5)),
-        p99: round(quantile(sorted, 0.99)),
-        max: round(sorted[sorted.length - 1] ?? 0),
+        p50: round(this.latencies.quantile(0.5)),
+        p99: round(this.latencies.quantile(0.99)),
+        max: round(this.latencies.max),
       },
     };
   }

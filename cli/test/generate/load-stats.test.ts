@@ -1,4 +1,5 @@
-import { LoadStats, formatProgress, formatSummary, quantile } from '../../src/generate/load-stats';
+import { LatencyHistogram } from '../../src/generate/latency-histogram';
+import { LoadStats, formatProgress, formatSummary } from '../../src/generate/load-stats';
 import { verdictsOf } from '../../src/generate/load-runner';
 import {
   durationArgument,
@@ -8,13 +9,18 @@ import {
 } from '../../src/commands/generate';
 
 describe('load statistics', () => {
-  it('takes quantiles by nearest rank', () => {
-    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+  it('takes quantiles by nearest rank, within the histogram precision', () => {
+    const histogram = new LatencyHistogram();
+    for (let ms = 1; ms <= 100; ms += 1) histogram.record(ms);
+    const single = new LatencyHistogram();
+    single.record(7);
 
-    expect(quantile(sorted, 0.5)).toBe(50);
-    expect(quantile(sorted, 0.99)).toBe(99);
-    expect(quantile([7], 0.99)).toBe(7);
-    expect(quantile([], 0.5)).toBe(0);
+    expect(LatencyHistogram.relativeError).toBeLessThanOrEqual(0.005);
+    expect(Math.abs(histogram.quantile(0.5) / 50 - 1)).toBeLessThanOrEqual(0.005);
+    expect(Math.abs(histogram.quantile(0.99) / 99 - 1)).toBeLessThanOrEqual(0.005);
+    expect(histogram.max).toBe(100);
+    expect(single.quantile(0.99)).toBe(7);
+    expect(new LatencyHistogram().quantile(0.5)).toBe(0);
   });
 
   it('counts answers by kind, flags answers other than planned, and counts failed requests as errors', () => {
