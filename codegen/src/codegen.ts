@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ValidationError } from '@sift/common';
 import { generate, lockOf, OUTPUT_FILES } from './generate';
 import type { CodegenLock, LockedEvent, SelectedSchema } from './generate';
@@ -11,9 +12,9 @@ export interface EventSelection {
   version: number | 'latest';
 }
 
-/** Parses `--events`: `com.acme.page_view,com.acme.signup@2`. */
+/** Parses `--events`: `com.acme.page_view,com.acme.signup@2`; each event type at most once. */
 export function parseEventSelection(text: string): EventSelection[] {
-  return text
+  const selection: EventSelection[] = text
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part !== '')
@@ -29,6 +30,17 @@ export function parseEventSelection(text: string): EventSelection[] {
       }
       return { event: part.slice(0, at), version };
     });
+  const seen = new Set<string>();
+  for (const { event } of selection) {
+    if (seen.has(event)) {
+      throw new ValidationError(
+        'SIFT_REQUEST_INVALID',
+        `"${event}" is chosen more than once; give each event type once, pinned or not`,
+      );
+    }
+    seen.add(event);
+  }
+  return selection;
 }
 
 /** Reads the chosen schemas (every event type of the source when none is chosen). */
@@ -149,16 +161,7 @@ export async function watchCodegen(
     } catch (error) {
       options.onError(error);
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.intervalMs);
-      options.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    // Removes its abort listener when the wait ends, so polls do not pile listeners up.
+    await delay(options.intervalMs, undefined, { signal: options.signal }).catch(() => undefined);
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ValidationError } from '@sift/common';
 import type { ResolvedSchema } from './ports';
 import { avroValidatorCode } from './domain/avro-checks';
 import { avroTypeScript } from './domain/avro-types';
@@ -210,10 +211,20 @@ export function createSiftTracker(options: SiftTrackerOptions): SiftTracker {
 `;
 
   const validatorEntries = sorted.map((schema) => {
-    const code =
-      schema.schemaType === 'AVRO'
-        ? avroValidatorCode(schema.schema, schema.references)
-        : jsonSchemaValidatorCode(schema.schema, schema.references);
+    let code: string;
+    try {
+      code =
+        schema.schemaType === 'AVRO'
+          ? avroValidatorCode(schema.schema, schema.references)
+          : jsonSchemaValidatorCode(schema.schema, schema.references);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError(
+        error.code,
+        `${schema.eventType} v${schema.version}: ${error.message}`,
+        { cause: error },
+      );
+    }
     return `  ${JSON.stringify(schema.eventType)}: ${code},\n`;
   });
   const validators = `${header(lock, '// Precompiled validators (JSON Schema: ajv standalone code; Avro: generated checks); no ajv at run time.\n')}// @ts-nocheck

@@ -1,5 +1,7 @@
+import { getEventListeners } from 'node:events';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   checkCodegen,
   FolderSchemaSource,
@@ -79,6 +81,7 @@ describe('sift codegen --check', () => {
     ) as CodegenLock;
     expect(lock.events.map((e) => [e.event, e.version, e.pinned, e.schemaId])).toEqual([
       ['com.example.binary_blob', 1, false, null],
+      ['com.example.formats', 1, false, null],
       ['com.example.kitchen_sink', 1, false, null],
       ['com.example.legacy_form', 1, false, null],
     ]);
@@ -117,7 +120,42 @@ describe('sift codegen --watch', () => {
   });
 });
 
+describe('sift codegen --watch polling', () => {
+  it('keeps at most one abort listener on the signal however many times it polls', async () => {
+    const { schemas, out } = tempSchemas();
+    const controller = new AbortController();
+    let generated = 0;
+    const watching = watchCodegen(new FolderSchemaSource(schemas), out, {
+      intervalMs: 1,
+      signal: controller.signal,
+      onGenerated: () => generated++,
+      onError: (error) => {
+        controller.abort();
+        throw error;
+      },
+    });
+    const listeners: number[] = [];
+    while (generated === 0) await delay(20);
+    for (let i = 0; i < 10; i++) {
+      await delay(20);
+      listeners.push(getEventListeners(controller.signal, 'abort').length);
+    }
+    controller.abort();
+    await watching;
+    expect(Math.max(...listeners)).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('--events', () => {
+  it('refuses an event type chosen twice, pinned or not', () => {
+    expect(() => parseEventSelection('a.b,a.b@2')).toThrow(
+      expect.objectContaining({ code: 'SIFT_REQUEST_INVALID' }),
+    );
+    expect(() => parseEventSelection('a.b@1, c.d, a.b@1')).toThrow(
+      '"a.b" is chosen more than once',
+    );
+  });
+
   it('reads event types with optional pinned versions', () => {
     expect(parseEventSelection('a.b, c.d@3')).toEqual([
       { event: 'a.b', version: 'latest' },

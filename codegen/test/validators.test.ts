@@ -1,5 +1,6 @@
 import { EventViolationError } from '@sift/tracker';
 import { schemaFormat } from '@sift/validator';
+import { generate } from '@sift/codegen';
 import type { SelectedSchema } from '@sift/codegen';
 import {
   exampleSchemas,
@@ -78,6 +79,50 @@ const samples: Record<string, { valid: unknown[]; invalid: unknown[] }> = {
   'com.acme.page_view': {
     valid: [{ path: '/' }, { path: '/p', title: 'T', load_ms: 5, page_type: 'product' }],
     invalid: [{ path: 1 }, {}, { path: '/', load_ms: 2 ** 31 }, { path: '/', page_type: 'nope' }],
+  },
+  'com.example.formats': {
+    valid: [
+      {
+        day: '2024-02-29',
+        at: '2026-01-02T03:04:05.5+01:00',
+        lasted: 'P1DT2H',
+        pattern: '^a+$',
+        link: 'https://shop.example/{id}',
+        pointer: '/a/b~1c',
+        relative: '0/a',
+        fragment: '#/a',
+      },
+      { day: '2000-02-29', at: '2024-12-31t23:59:60Z', lasted: 'P3W' },
+    ],
+    invalid: [
+      { day: '2026-02-30' },
+      { day: '2025-02-29' },
+      { day: '1900-02-29' },
+      { day: '2026-04-31' },
+      { day: '2026-13-01' },
+      { day: '2026-00-10' },
+      { at: '2026-02-30T03:04:05Z' },
+      { at: '2026-06-31T03:04:05Z' },
+      { lasted: 'P' },
+      { lasted: '1 day' },
+      { pattern: '(' },
+      { link: 'https://shop.example/{id' },
+      { pointer: 'a/b' },
+      { relative: '/a' },
+      { fragment: '/a' },
+    ],
+  },
+  'com.example.binary_blob': {
+    valid: [
+      { price: '\u0000\u00ff', hash: 'abcd' },
+      { price: '', hash: '\u00e9\u0000\u0001\u00ff' },
+    ],
+    invalid: [
+      { price: '\u0100', hash: 'abcd' },
+      { price: 'x', hash: 'ab\u20ac' },
+      { price: 'x', hash: 'abc\u0100' },
+      { price: 'x', hash: 'abc' },
+    ],
   },
   'com.example.kitchen_sink': {
     valid: [
@@ -160,6 +205,29 @@ describe('precompiled validators', () => {
       Object.values(samples).reduce((n, s) => n + s.invalid.length, 0),
     );
   });
+
+  it('are not generated for a format they cannot check, naming the schema and the path', async () => {
+    const schema = (format: string): SelectedSchema => ({
+      eventType: 'com.example.unchecked',
+      version: 3,
+      schemaType: 'JSON',
+      schema: JSON.stringify({
+        type: 'object',
+        properties: { link: { type: 'string', format } },
+      }),
+      references: [],
+      pinned: false,
+    });
+    for (const format of ['iri', 'idn-email', 'url', 'int32']) {
+      await expect(generate([schema(format)])).rejects.toThrow(
+        new RegExp(
+          `com\\.example\\.unchecked v3: .*format "${format}" at #/properties/link is not`,
+        ),
+      );
+    }
+    // Not a format the collector or JSON Schema checks (Iglu's): an annotation, as there.
+    await expect(generate([schema('jsonschema')])).resolves.toBeDefined();
+  }, 60_000);
 
   it('point at the offending field', () => {
     const { validators } = generated.validators;

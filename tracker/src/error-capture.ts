@@ -36,8 +36,12 @@ interface ErrorGlobals {
   };
 }
 
+// Limits of schemas/com.acme.app_error/1.json.
 const MAX_STACK = 16_384;
 const MAX_MESSAGE = 2048;
+const MAX_URL = 2048;
+const MAX_FILENAME = 2048;
+const MAX_APP_VERSION = 64;
 
 /** The `app_error` data for a thrown value. */
 export function appErrorData(
@@ -52,19 +56,24 @@ export function appErrorData(
     message: message.slice(0, MAX_MESSAGE),
     ...(isError ? { error_name: error.name.slice(0, 128) } : {}),
     ...(isError && error.stack ? { stack: error.stack.slice(0, MAX_STACK) } : {}),
-    ...(page ? { url: page.slice(0, 2048) } : {}),
+    ...(page ? { url: page.slice(0, MAX_URL) } : {}),
     severity: 'error',
     handled: false,
-    ...(appVersion ? { app_version: appVersion } : {}),
+    ...(appVersion ? { app_version: appVersion.slice(0, MAX_APP_VERSION) } : {}),
     occurred_at: new Date().toISOString(),
     ...extra,
+    ...(extra.filename !== undefined ? { filename: extra.filename.slice(0, MAX_FILENAME) } : {}),
+    ...(extra.app_version !== undefined
+      ? { app_version: extra.app_version.slice(0, MAX_APP_VERSION) }
+      : {}),
   };
 }
 
 /**
  * Sends uncaught errors and unhandled rejections to `sink` (browser: `error` and
  * `unhandledrejection`; Node: `uncaughtExceptionMonitor`, which does not change how the
- * process ends, so an app that exits on them should `await tracker.shutdown()` first).
+ * process ends: the process exits before the event is sent, so a Node app needs its own
+ * `uncaughtException` handler that awaits `tracker.shutdown()` before it exits).
  * Returns a function that stops capturing.
  */
 export function captureErrors(

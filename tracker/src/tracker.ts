@@ -95,9 +95,20 @@ interface BrowserGlobals {
 const QUEUE_KEY = 'sift:queue';
 const browser = globalThis as BrowserGlobals;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Bodies under this many bytes go with `keepalive`, so they survive the page's unload. */
+const KEEPALIVE_MAX_BYTES = 64 * 1024;
+
+/** A timer that does not keep a Node process alive. */
+function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  (timer as { unref?: () => void }).unref?.();
 }
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => unrefTimer(setTimeout(resolve, ms)));
+}
+
+/** What became of a batch: answered (sent, refused or dropped), or to be tried again later. */
+type PostOutcome = { retryInMs: number } | undefined;
 
 /**
  * Batches events and sends them to the collector: by count and by time, retrying with backoff
@@ -166,26 +177,32 @@ export class Tracker {
     this.userId = userId;
   }
 
-  /** Queues an event for the exact schema version its data was written for. */
+  /**
+   * Queues an event for the exact schema version its data was written for. The event is
+   * serialised here: data or context that JSON cannot carry (a BigInt, a cycle) throws a
+   * TypeError and the event is not queued; other events are unaffected.
+   */
   send(event: string, version: number, data: unknown, context?: Record<string, unknown>): void {
     const page = browser.location?.href;
     const referrer = browser.document?.referrer;
-    this.queue.push({
-      event,
-      version,
-      id: uuid(),
-      context: {
-        ...this.settings.context,
-        created_at: new Date().toISOString(),
-        anonymous_id: this.identity.anonymousId,
-        session_id: this.identity.touch(Date.now()),
-        ...(this.userId !== undefined ? { user_id: this.userId } : {}),
-        ...(page ? { page_url: page } : {}),
-        ...(referrer ? { referrer } : {}),
-        ...context,
-      },
-      data,
-    });
+    this.queue.push(
+      this.snapshot({
+        event,
+        version,
+        id: uuid(),
+        context: {
+          ...this.settings.context,
+          created_at: new Date().toISOString(),
+          anonymous_id: this.identity.anonymousId,
+          session_id: this.identity.touch(Date.now()),
+          ...(this.userId !== undefined ? { user_id: this.userId } : {}),
+          ...(page ? { page_url: page } : {}),
+          ...(referrer ? { referrer } : {}),
+          ...context,
+        },
+        data,
+      }),
+    );
     if (this.queue.length > this.options.maxQueueEvents) {
       // Drop the oldest event not already in a request.
       this.queue.splice(this.inFlight, 1);
@@ -196,7 +213,10 @@ export class Tracker {
     else this.schedule();
   }
 
-  /** Sends every queued event; resolves when each batch is answered or given up. */
+  /**
+   * Sends every queued event; resolves when each batch is answered, or when the collector stays
+   * unreachable after `maxAttempts` tries: the events then stay queued and a later drain sends them.
+   */
   flush(): Promise<void> {
     this.clearTimer();
     this.sending ??= this.drain().finally(() => {
@@ -239,27 +259,35 @@ export class Tracker {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.options.maxBatchEvents);
       this.inFlight = batch.length;
+      let outcome: PostOutcome;
       try {
-        await this.post(batch);
+        outcome = await this.post(batch);
       } finally {
-        this.queue.splice(0, this.inFlight);
+        // Kept at the head when it is to be tried again: only the bounded queue drops events.
+        if (!outcome) this.queue.splice(0, this.inFlight);
         this.inFlight = 0;
         this.persist();
+      }
+      if (outcome) {
+        this.retryLater(outcome.retryInMs);
+        return;
       }
     }
   }
 
-  private async post(batch: Queued[]): Promise<void> {
+  private async post(batch: Queued[]): Promise<PostOutcome> {
+    const body = this.body(batch);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.settings.testId !== undefined) headers[TEST_ID_HEADER] = this.settings.testId;
     for (let attempt = 1; ; attempt++) {
       let retryAfterMs: number | undefined;
-      let cause: unknown;
       try {
         const response = await this.fetch(this.url, {
           method: 'POST',
           headers,
-          body: this.body(batch),
+          body,
+          // Lets the request outlive the page; browsers refuse keepalive bodies of 64 KiB or more.
+          ...(byteLength(body) < KEEPALIVE_MAX_BYTES ? { keepalive: true } : {}),
         });
         if (response.ok || response.status === 400 || response.status === 413) {
           // 400/413: the collector kept the body as a bad event; sending it again cannot help.
@@ -275,28 +303,21 @@ export class Tracker {
               verdicts,
             });
           }
-          return;
+          return undefined;
         }
-        cause = new Error(`collector answered ${response.status}`);
+        const cause = new Error(`collector answered ${response.status}`);
         if (response.status !== 429 && response.status !== 408 && response.status < 500) {
           this.problem({ kind: 'dropped', message: String(cause), events: batch.length, cause });
-          return;
+          return undefined;
         }
         const retryAfter = Number(response.headers.get('retry-after'));
-        if (retryAfter > 0) retryAfterMs = retryAfter * 1000;
-      } catch (error) {
-        cause = error;
+        if (retryAfter > 0) retryAfterMs = Math.min(retryAfter * 1000, this.options.retryMaxMs);
+      } catch {
+        // A network error: tried again like a 5xx.
       }
-      if (attempt >= this.options.maxAttempts) {
-        this.problem({
-          kind: 'dropped',
-          message: `gave up after ${attempt} tries`,
-          events: batch.length,
-          cause,
-        });
-        return;
-      }
-      await sleep(retryAfterMs ?? this.backoff(attempt));
+      const delayMs = retryAfterMs ?? this.backoff(attempt);
+      if (attempt >= this.options.maxAttempts) return { retryInMs: delayMs };
+      await sleep(delayMs);
     }
   }
 
@@ -307,6 +328,20 @@ export class Tracker {
       this.options.retryBaseMs * 2 ** (attempt - 1),
     );
     return Math.floor((this.settings.random ?? Math.random)() * ceiling);
+  }
+
+  /** The event as JSON will carry it, so a value JSON cannot carry fails here, for this event alone. */
+  private snapshot(event: Queued): Queued {
+    let json: string;
+    try {
+      json = JSON.stringify(event);
+    } catch (error) {
+      throw new TypeError(
+        `${event.event} v${event.version}: the event cannot be sent as JSON: ${String(error)}`,
+        { cause: error },
+      );
+    }
+    return JSON.parse(json) as Queued;
   }
 
   private body(batch: Queued[]): string {
@@ -322,7 +357,17 @@ export class Tracker {
       void this.flush();
     }, this.options.flushIntervalMs);
     // In Node, a pending flush does not keep the process alive: call shutdown() before exit.
-    (this.timer as { unref?: () => void }).unref?.();
+    unrefTimer(this.timer);
+  }
+
+  /** Drains again after `ms`, when the collector could not be reached. */
+  private retryLater(ms: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, ms);
+    unrefTimer(this.timer);
   }
 
   private clearTimer(): void {
@@ -335,7 +380,11 @@ export class Tracker {
   }
 
   private problem(problem: TrackerProblem): void {
-    this.settings.onProblem?.(problem);
+    try {
+      this.settings.onProblem?.(problem);
+    } catch {
+      // A handler's own error must not stop sending, nor surface as an unhandled rejection.
+    }
   }
 
   private attachPageHide(): () => void {
@@ -361,6 +410,11 @@ export class Tracker {
       browser.removeEventListener?.('pagehide', onPageHide);
     };
   }
+}
+
+/** The UTF-8 size of a string, in bytes. */
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
 }
 
 /** A tracker for a collector; see TrackerOptions for the defaults. */

@@ -1,4 +1,10 @@
-import { captureErrors, createTracker, memoryStorage, TEST_ID_HEADER } from '@sift/tracker';
+import {
+  appErrorData,
+  captureErrors,
+  createTracker,
+  memoryStorage,
+  TEST_ID_HEADER,
+} from '@sift/tracker';
 import type { AppErrorData, FetchLike, TrackerOptions, TrackerProblem } from '@sift/tracker';
 
 interface Sent {
@@ -139,21 +145,108 @@ describe('retries', () => {
     expect(collector.sent).toHaveLength(2);
   });
 
-  it('gives up after maxAttempts and reports the dropped events', async () => {
+  it('keeps the batch after maxAttempts tries and tries again later, dropping nothing', async () => {
     const problems: TrackerProblem[] = [];
     const collector = fakeCollector([{ status: 502 }, { status: 502 }, { status: 502 }]);
     const t = tracker({
       fetch: collector.fetch,
       maxAttempts: 3,
       retryBaseMs: 10,
+      random: () => 0.5,
       onProblem: (p) => problems.push(p),
     });
     t.send('com.acme.page_view', 2, { path: '/' });
     const flushed = t.flush();
-    await jest.advanceTimersByTimeAsync(1000);
+    await jest.advanceTimersByTimeAsync(15);
     await flushed;
     expect(collector.sent).toHaveLength(3);
+    expect(t.queued).toBe(1);
+    await jest.advanceTimersByTimeAsync(20); // 0.5 × 40, the backoff after the third try
+    expect(collector.sent).toHaveLength(4);
+    expect(t.queued).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('delivers every event, in order and once, after a collector outage longer than all tries', async () => {
+    let down = true;
+    const delivered: unknown[] = [];
+    let requests = 0;
+    const fetch: FetchLike = async (_url, init) => {
+      requests++;
+      if (down) throw new TypeError('fetch failed');
+      delivered.push(...JSON.parse(init.body).events.map((e: { data: unknown }) => e.data));
+      return { ok: true, status: 200, headers: { get: () => null }, json: async () => ({}) };
+    };
+    const problems: TrackerProblem[] = [];
+    const t = tracker({
+      fetch,
+      maxBatchEvents: 2,
+      maxAttempts: 3,
+      retryBaseMs: 100,
+      retryMaxMs: 1000,
+      onProblem: (p) => problems.push(p),
+    });
+    for (let i = 0; i < 5; i++) t.send('com.acme.page_view', 2, { path: `/${i}` });
+    await jest.advanceTimersByTimeAsync(60_000); // the collector is down for a minute
+    expect(requests).toBeGreaterThan(3);
+    expect(t.queued).toBe(5);
+    down = false;
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(delivered).toEqual([0, 1, 2, 3, 4].map((i) => ({ path: `/${i}` })));
+    expect(t.queued).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('still drops a batch the collector refuses for good (404) and reports it', async () => {
+    const problems: TrackerProblem[] = [];
+    const collector = fakeCollector([{ status: 404 }]);
+    const t = tracker({ fetch: collector.fetch, onProblem: (p) => problems.push(p) });
+    t.send('com.acme.page_view', 2, { path: '/' });
+    await t.flush();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(collector.sent).toHaveLength(1);
+    expect(t.queued).toBe(0);
     expect(problems).toEqual([expect.objectContaining({ kind: 'dropped', events: 1 })]);
+  });
+
+  it('waits no longer than retryMaxMs whatever Retry-After says', async () => {
+    const collector = fakeCollector([{ status: 503, retryAfter: '86400' }]);
+    const t = tracker({ fetch: collector.fetch, retryMaxMs: 2000 });
+    t.send('com.acme.page_view', 2, { path: '/' });
+    const flushed = t.flush();
+    await jest.advanceTimersByTimeAsync(1999);
+    expect(collector.sent).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    await flushed;
+    expect(collector.sent).toHaveLength(2);
+  });
+
+  it('does not keep a Node process alive while it waits to retry', async () => {
+    jest.useRealTimers();
+    const unrefs: unknown[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const spy = jest.spyOn(globalThis, 'setTimeout').mockImplementation(((
+      handler: () => void,
+      ms?: number,
+    ) => {
+      const timer = realSetTimeout(handler, 0);
+      const unref = timer.unref.bind(timer);
+      timer.unref = () => {
+        unrefs.push(ms);
+        return unref();
+      };
+      return timer;
+    }) as typeof setTimeout);
+    try {
+      const collector = fakeCollector([{ status: 503, retryAfter: '86400' }]);
+      const t = tracker({ fetch: collector.fetch, flushIntervalMs: 5 });
+      t.send('com.acme.page_view', 2, { path: '/' });
+      await t.flush();
+      expect(collector.sent).toHaveLength(2);
+      expect(unrefs).toContain(30_000); // the retry wait, capped at retryMaxMs
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('does not retry a refused body (400) and reports each rejected event of a 200', async () => {
@@ -187,6 +280,56 @@ describe('retries', () => {
       expect.objectContaining({ kind: 'rejected', events: 1, verdicts: [rejected] }),
       expect.objectContaining({ kind: 'rejected', events: 1 }),
     ]);
+  });
+});
+
+describe('events JSON cannot carry', () => {
+  it('refuses the one event at send, its batchmates are sent', async () => {
+    const collector = fakeCollector();
+    const t = tracker({ fetch: collector.fetch, maxBatchEvents: 10 });
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    t.send('com.acme.page_view', 2, { path: '/a' });
+    expect(() => t.send('com.acme.page_view', 2, { path: '/b', n: BigInt(1) })).toThrow(TypeError);
+    expect(() => t.send('com.acme.page_view', 2, circular)).toThrow(/cannot be sent as JSON/);
+    t.send('com.acme.page_view', 2, { path: '/c' });
+    expect(t.queued).toBe(2);
+    await t.flush();
+    expect(collector.sent).toHaveLength(1);
+    expect(collector.sent[0]?.events.map((e) => e.data)).toEqual([{ path: '/a' }, { path: '/c' }]);
+  });
+});
+
+describe('onProblem', () => {
+  it('goes on sending when the handler throws, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const collector = fakeCollector([{ status: 404 }]);
+      const t = tracker({
+        fetch: collector.fetch,
+        maxBatchEvents: 1,
+        onProblem: () => {
+          throw new Error('handler bug');
+        },
+      });
+      t.send('com.acme.page_view', 2, { path: '/a' }); // a full batch: sent by `void flush()`
+      await jest.advanceTimersByTimeAsync(0);
+      t.send('com.acme.page_view', 2, { path: '/b' });
+      await jest.advanceTimersByTimeAsync(0);
+      jest.useRealTimers();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(collector.sent.map((s) => s.events[0]?.data)).toEqual([
+        { path: '/a' },
+        { path: '/b' },
+      ]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
 
@@ -368,6 +511,19 @@ describe('in a browser', () => {
   });
 });
 
+describe('app_error data', () => {
+  it('cuts filename and app_version to the lengths the app_error schema allows', () => {
+    const data = appErrorData(
+      new Error('boom'),
+      { filename: `https://shop.example/${'a'.repeat(3000)}.js` },
+      'v'.repeat(100),
+    );
+    expect(data.filename).toHaveLength(2048);
+    expect(data.app_version).toHaveLength(64);
+    expect(appErrorData('x', { app_version: 'w'.repeat(65) }).app_version).toHaveLength(64);
+  });
+});
+
 describe('error capture in Node', () => {
   it('reports an uncaught exception without changing how the process ends', () => {
     const reported: AppErrorData[] = [];
@@ -384,6 +540,23 @@ describe('error capture in Node', () => {
 });
 
 describe('fetch', () => {
+  it('asks for keepalive when the body is under 64 KiB, so a page unload does not lose it', async () => {
+    const keepalive: (boolean | undefined)[] = [];
+    const t = createTracker({
+      collectorUrl: 'http://c.test',
+      storage: memoryStorage(),
+      fetch: async (_url, init) => {
+        keepalive.push(init.keepalive);
+        return { ok: true, status: 200, headers: { get: () => null }, json: async () => ({}) };
+      },
+    });
+    t.send('a.b', 1, { text: 'small' });
+    await t.flush();
+    t.send('a.b', 1, { text: 'x'.repeat(70_000) });
+    await t.flush();
+    expect(keepalive).toEqual([true, undefined]);
+  });
+
   it('calls fetch as a plain function, as browsers require of the global fetch', async () => {
     const receivers: unknown[] = [];
     const t = createTracker({

@@ -11,14 +11,8 @@ import {
 } from '@sift/codegen';
 import type { CodegenSchemaSource, EventSelection } from '@sift/codegen';
 import { RegistryClient } from '@sift/registry-client';
+import type { CommandIo } from './recover';
 import { EXIT_USAGE } from './schemas-commands';
-
-/** Where a command writes and how it sets its exit code. */
-interface CommandIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  setExitCode(code: number): void;
-}
 
 /** Options of `sift codegen`, as commander parses them. */
 export interface CodegenOptions {
@@ -54,7 +48,7 @@ function sourceOf(options: CodegenOptions, env: NodeJS.ProcessEnv): CodegenSchem
   const password = env['SIFT_REGISTRY_PASSWORD'];
   return new RegistryCodegenSource(
     new RegistryClient({
-      url: options.registry ?? env['SIFT_REGISTRY_URL'] ?? 'http://127.0.0.1:8081',
+      url: options.registry || env['SIFT_REGISTRY_URL'] || 'http://127.0.0.1:8081',
       latestTtlMs: 0,
       ...(username && password ? { auth: { username, password } } : {}),
     }),

@@ -9,6 +9,8 @@ function isObject(value: unknown): value is AvroObject {
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
+/** Avro's JSON encoding of bytes: one character per byte, so none above U+00FF. */
+const NOT_BYTES = '/[^\\u0000-\\u00ff]/';
 
 /**
  * Generates the JavaScript of a validator for Avro event data in natural JSON (what the
@@ -91,10 +93,11 @@ export function avroValidatorCode(
           `  if (typeof v !== "number" || !Number.isFinite(v)) ${issue('type', `must be a ${name}`)}`,
         );
       case 'bytes':
-      case 'string':
         return add(
-          `  if (typeof v !== "string") ${issue('type', `must be a ${name === 'bytes' ? 'string (bytes)' : 'string'}`)}`,
+          `  if (typeof v !== "string" || ${NOT_BYTES}.test(v)) ${issue('type', 'must be a string of bytes (characters U+0000 to U+00FF)')}`,
         );
+      case 'string':
+        return add(`  if (typeof v !== "string") ${issue('type', 'must be a string')}`);
       default:
         return namedChecker(names.resolve(name, namespace));
     }
@@ -117,7 +120,7 @@ export function avroValidatorCode(
       body = `  if (!${JSON.stringify(symbols)}.includes(v)) ${issue('enum', `must be one of ${symbols.join(', ')}`)}`;
     } else if (schema['type'] === 'fixed') {
       const size = Number(schema['size']);
-      body = `  if (typeof v !== "string" || v.length !== ${size}) ${issue('type', `must be a string of ${size} bytes (fixed)`)}`;
+      body = `  if (typeof v !== "string" || v.length !== ${size} || ${NOT_BYTES}.test(v)) ${issue('type', `must be a string of ${size} bytes (fixed, characters U+0000 to U+00FF)`)}`;
     } else {
       const namespace = namespaceOf(named);
       const fields = (

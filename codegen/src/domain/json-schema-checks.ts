@@ -4,11 +4,42 @@ import Ajv2020 from 'ajv/dist/2020';
 import standaloneCode from 'ajv/dist/standalone';
 import { ValidationError } from '@sift/common';
 
-/** Formats checked by regular expressions inlined into the generated code (no ajv-formats at run time). */
-const FORMATS: Record<string, RegExp> = {
-  'date-time':
-    /^\d{4}-[01]\d-[0-3]\d[tT ](?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[zZ]|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/,
-  date: /^\d{4}-[01]\d-[0-3]\d$/,
+const DATE_TIME =
+  /^\d{4}-[01]\d-[0-3]\d[tT ](?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[zZ]|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/;
+
+/** A full-date (RFC 3339) that is on the calendar: no 2026-02-30. */
+const DATE_SOURCE = `(s) => {
+  const m = /^(\\d{4})-(\\d\\d)-(\\d\\d)$/.exec(s);
+  if (!m) return false;
+  const y = +m[1], mo = +m[2], d = +m[3];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days;
+}`;
+
+/**
+ * Formats checked by code inlined into the generated validators (no ajv-formats at run time):
+ * regular expressions, or the source of a self-contained function of the string.
+ */
+const FORMATS: Record<string, RegExp | { source: string }> = {
+  'date-time': {
+    source: `(s) => ${DATE_TIME.toString()}.test(s) && (${DATE_SOURCE})(s.slice(0, 10))`,
+  },
+  date: { source: DATE_SOURCE },
+  // As ajv-formats (the collector's) checks them:
+  duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
+  'uri-template':
+    // eslint-disable-next-line no-control-regex -- refuses control characters, as ajv-formats does
+    /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+  'json-pointer': /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+  'json-pointer-uri-fragment': /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+  'relative-json-pointer': /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+  regex: {
+    source: `(s) => {
+  if (/[^\\\\]\\\\Z/.test(s)) return false;
+  try { new RegExp(s, "u"); return true; } catch { return false; }
+}`,
+  },
   time: /^(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[zZ]|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/,
   email:
     /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/,
@@ -20,6 +51,19 @@ const FORMATS: Record<string, RegExp> = {
   hostname:
     /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/,
 };
+
+/**
+ * Formats that JSON Schema defines or the collector (ajv-formats) checks. One of these that
+ * FORMATS lacks is refused at generation time: the validator would let through what the
+ * collector refuses. Any other `format` (Iglu's `jsonschema`) is an annotation, there as here.
+ */
+const CHECKED_SOMEWHERE = new Set([
+  ...['date-time', 'date', 'time', 'duration', 'email', 'idn-email', 'hostname', 'idn-hostname'],
+  ...['ipv4', 'ipv6', 'uri', 'uri-reference', 'iri', 'iri-reference', 'uuid', 'uri-template'],
+  ...['json-pointer', 'relative-json-pointer', 'regex', 'json-pointer-uri-fragment', 'url'],
+  ...['iso-time', 'iso-date-time', 'byte', 'int32', 'int64', 'float', 'double', 'password'],
+  'binary',
+]);
 
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
@@ -36,6 +80,29 @@ const EQUAL = `function equal(a, b) {
   return a !== a && b !== b;
 }`;
 
+/** FORMATS as ajv takes them: the functions are made from the very source the code inlines. */
+function formatsAtGeneration(): Record<string, RegExp | ((text: string) => boolean)> {
+  return Object.fromEntries(
+    Object.entries(FORMATS).map(([name, check]) => [
+      name,
+      check instanceof RegExp
+        ? check
+        : (new Function(`return (${check.source});`)() as (text: string) => boolean),
+    ]),
+  );
+}
+
+/** ajv warns of a format it has no check for; refuse those the collector or the spec checks. */
+function refuseUncheckedFormat(...args: unknown[]): void {
+  const match = /^unknown format "(.*)" ignored in schema at path "(.*)"$/.exec(String(args[0]));
+  if (match && CHECKED_SOMEWHERE.has(match[1] ?? '')) {
+    throw new ValidationError(
+      'SIFT_SCHEMA_INVALID',
+      `format "${match[1]}" at ${match[2]} is not one generated validators can check`,
+    );
+  }
+}
+
 /**
  * Generates the JavaScript of a validator for a JSON Schema event schema with ajv's standalone
  * code generation: an expression whose value is `(data) => violations`. The code needs no ajv
@@ -51,14 +118,17 @@ export function jsonSchemaValidatorCode(
       ? Ajv2020
       : Ajv;
   const formatsCode = `{${Object.entries(FORMATS)
-    .map(([name, regex]) => `${JSON.stringify(name)}: ${regex.toString()}`)
+    .map(
+      ([name, check]) =>
+        `${JSON.stringify(name)}: ${check instanceof RegExp ? check.toString() : check.source}`,
+    )
     .join(', ')}}`;
   const ajv = new dialect({
     allErrors: true,
     strict: false,
     unicode: false,
-    logger: false,
-    formats: FORMATS,
+    logger: { log: () => undefined, warn: refuseUncheckedFormat, error: () => undefined },
+    formats: formatsAtGeneration(),
     code: { source: true, formats: new _Code(formatsCode) },
   });
   ajv.addKeyword({ keyword: 'self', schemaType: 'object' });
