@@ -7,7 +7,15 @@ export { Sink } from './domain/sink';
 export type { BatchResult, RetryPolicy, SinkDeps } from './domain/sink';
 export { Batcher } from './domain/batcher';
 export type { BatchingPolicy } from './domain/batcher';
-export { badDocument, dataKey, goodDocument } from './domain/documents';
+export {
+  badDocument,
+  dataKey,
+  documentField,
+  documentId,
+  goodDocument,
+  receivedTime,
+} from './domain/documents';
+export type { RecordOrigin } from './domain/documents';
 export type { ConsumerLag, EventStore, IndexOutcome, IndexRequest, SchemaLookup } from './ports';
 export { ElasticsearchEventStore } from './adapters/elasticsearch/elasticsearch-event-store';
 export type { ElasticsearchEventStoreOptions } from './adapters/elasticsearch/elasticsearch-event-store';

@@ -140,7 +140,7 @@ export async function startEmbedded(
     });
     const collectorApp = express();
     collectorApp.disable('x-powered-by');
-    collectorApp.use(waitForIndexed(store, config.syncTimeoutMs));
+    collectorApp.use(waitForIndexed(store, config.syncTimeoutMs, collectorLogger));
     collectorApp.use(
       buildCollectorApp(collectorConfig, {
         schemas: new RegistrySchemaSource(

@@ -1,4 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createLogger } from '@sift/common';
+import type { Logger } from '@sift/common';
 import { waitForIds } from '@sift/console';
 import type { EventQuery } from '@sift/sinks';
 
@@ -19,9 +21,14 @@ function answeredIds(chunk: unknown): string[] {
  * The collector's synchronous option in the embedded deployment: a `POST /v1/events` with
  * `?wait=indexed` (or header `X-Sift-Wait: indexed`) is answered once every event it lists is
  * in the event store, so a test can query right after. The answer is the collector's own,
- * plus `X-Sift-Indexed: true`, or `false` when `timeoutMs` passed first.
+ * plus `X-Sift-Indexed: true`, or `false` when `timeoutMs` passed first or the store failed
+ * (the failure is logged; the answer still goes out).
  */
-export function waitForIndexed(query: EventQuery, timeoutMs: number): RequestHandler {
+export function waitForIndexed(
+  query: EventQuery,
+  timeoutMs: number,
+  logger: Logger = createLogger('wait-for-indexed'),
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const asked = req.query['wait'] === 'indexed' || req.get('x-sift-wait') === 'indexed';
     if (!asked || req.method !== 'POST' || req.path !== '/v1/events') {
@@ -31,10 +38,18 @@ export function waitForIndexed(query: EventQuery, timeoutMs: number): RequestHan
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
       const ids = res.statusCode < 300 ? answeredIds(args[0]) : [];
-      void waitForIds(query, ids, { timeoutMs }).then((missing) => {
-        if (!res.headersSent) res.setHeader('X-Sift-Indexed', String(missing.length === 0));
-        end(...args);
-      });
+      void waitForIds(query, ids, { timeoutMs })
+        .then(
+          (missing) => missing.length === 0,
+          (error: unknown) => {
+            logger.error({ err: error, ids }, 'cannot confirm the events are indexed');
+            return false;
+          },
+        )
+        .then((indexed) => {
+          if (!res.headersSent) res.setHeader('X-Sift-Indexed', String(indexed));
+          end(...args);
+        });
       return res;
     }) as Response['end'];
     next();

@@ -90,11 +90,40 @@ async function level(target: RegistryTarget, subject: string): Promise<string> {
   return body.compatibilityLevel ?? 'BACKWARD';
 }
 
+/** How many subjects `subjectSummaries` asks about at once: 3 requests each, so 24 in flight at most. */
+export const SUMMARY_CONCURRENCY = 8;
+
+/** `map` over `items` with at most `limit` calls of `fn` pending at once; answers in input order. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T);
+      } catch (error) {
+        // The answer is already a failure: start nothing more.
+        next = items.length;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** Every subject with its latest version, schema type and compatibility level. */
 export async function subjectSummaries(target: RegistryTarget): Promise<SubjectSummary[]> {
   const subjects = (await expectOk(target, 'GET', '/subjects')) as string[];
-  const summaries = await Promise.all(
-    subjects.map(async (subject): Promise<SubjectSummary> => {
+  const summaries = await mapLimited(
+    subjects,
+    SUMMARY_CONCURRENCY,
+    async (subject): Promise<SubjectSummary> => {
       const [latest, versions, compatibility] = await Promise.all([
         expectOk(target, 'GET', `/subjects/${segment(subject)}/versions/latest`) as Promise<{
           version: number;
@@ -112,7 +141,7 @@ export async function subjectSummaries(target: RegistryTarget): Promise<SubjectS
         versionCount: versions.length,
         compatibility,
       };
-    }),
+    },
   );
   return summaries.sort((a, b) => a.subject.localeCompare(b.subject));
 }
@@ -189,10 +218,12 @@ export async function checkCompatibility(
   if (held.status === 404 && errorCode(held) === 40401) {
     return { subject, compatibility, verdict: 'new_subject', messages: [] };
   }
+  // Without a version the registry checks against the versions registering would (all of them
+  // under a *_TRANSITIVE level); `versions/latest` checks the latest only.
   const answer = await callRegistry(
     target,
     'POST',
-    `/compatibility${subjectPath}/versions/latest?verbose=true`,
+    `/compatibility${subjectPath}/versions?verbose=true`,
     body,
   );
   if (answer.status === 404 && errorCode(answer) === 40401) {

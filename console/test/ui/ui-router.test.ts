@@ -128,6 +128,37 @@ describe('console UI router: registry', () => {
     expect(invalid.body.messages).toHaveLength(1);
   });
 
+  it('checks against every version under BACKWARD_TRANSITIVE, as registering would', async () => {
+    const subject = 'com.acme.signup';
+    const record = (fields: unknown[]) =>
+      JSON.stringify({ type: 'record', name: 'signup', namespace: 'com.acme', fields });
+    await request(h.app)
+      .put(`/ui/api/registry/config/${subject}`)
+      .set('content-type', REGISTRY_JSON)
+      .send(JSON.stringify({ compatibility: 'BACKWARD_TRANSITIVE' }))
+      .expect(200);
+    expect((await register(h, subject, record([{ name: 'email', type: 'string' }]))).status).toBe(
+      200,
+    );
+    const withPlan = [
+      { name: 'email', type: 'string' },
+      { name: 'plan', type: 'string', default: 'free' },
+    ];
+    expect((await register(h, subject, record(withPlan))).status).toBe(200);
+    // Reads v2 data, but not v1 data, which has no plan and the candidate gives no default.
+    const candidate = record([
+      { name: 'email', type: 'string' },
+      { name: 'plan', type: 'string' },
+    ]);
+    const verdict = await request(h.app)
+      .post(`/ui/api/subjects/${subject}/check`)
+      .send({ schema: candidate })
+      .expect(200);
+    expect(verdict.body.compatibility).toBe('BACKWARD_TRANSITIVE');
+    expect(verdict.body.verdict).toBe('incompatible');
+    expect((await register(h, subject, candidate)).status).toBe(409);
+  });
+
   it('refuses a check without schema text', async () => {
     const answer = await request(h.app).post('/ui/api/subjects/x/check').send({}).expect(400);
     expect(answer.body.error.code).toBe('SIFT_REQUEST_INVALID');

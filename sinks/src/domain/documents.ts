@@ -6,6 +6,16 @@ export function dataKey(eventType: string): string {
   return eventType.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+/** The value at `path` in a stored document (`documentField(doc, 'event', 'id')`); undefined when absent. */
+export function documentField(document: Record<string, unknown>, ...path: string[]): unknown {
+  let at: unknown = document;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
 /** The entries whose value is set; undefined when none is. */
 function defined(entries: Record<string, unknown>): Record<string, unknown> | undefined {
   const kept = Object.entries(entries).filter(
@@ -24,19 +34,56 @@ function jsonData(value: unknown): unknown {
   return value;
 }
 
+/** Where a record sits in the log; names and dates a document whose headers cannot. */
+export interface RecordOrigin {
+  topic: string;
+  partition: number;
+  /** Position within the partition, as a decimal string. */
+  offset: string;
+  /** When the log accepted the record, ms since the epoch. */
+  timestamp: number;
+}
+
+/**
+ * The document id: the event id, else one built from the record's place in the log, so a
+ * replay of the same record overwrites it (Elasticsearch refuses a whole bulk for an empty `_id`).
+ */
+export function documentId(eventId: string | undefined, origin?: RecordOrigin): string {
+  if (typeof eventId === 'string' && eventId !== '') return eventId;
+  return origin ? `${origin.topic}/${origin.partition}@${origin.offset}` : '';
+}
+
+/**
+ * A time of receipt as ISO 8601 text: the given one when it parses, else the record's log
+ * timestamp, else now; an unreadable time would otherwise name the index `NaN.NaN.NaN`.
+ */
+export function receivedTime(text: string | undefined, origin?: RecordOrigin): string {
+  for (const candidate of [text === undefined ? NaN : Date.parse(text), origin?.timestamp]) {
+    if (candidate !== undefined && Number.isFinite(candidate)) {
+      const date = new Date(candidate);
+      if (!Number.isNaN(date.getTime())) return date.toISOString();
+    }
+  }
+  return new Date().toISOString();
+}
+
 const numberOrUndefined = (text: string | undefined) =>
   text === undefined || text === '' ? undefined : Number(text);
 
-/** Builds the good-index document of an event: ECS envelope fields, data under its event type's key. */
+/**
+ * Builds the good-index document of an event: ECS envelope fields, data under its event type's
+ * key. `origin` stands in for a missing event id or an unreadable time of receipt.
+ */
 export function goodDocument(
   headers: Record<string, string>,
   data: unknown,
   prefix?: string,
+  origin?: RecordOrigin,
 ): { index: string; id: string; document: Record<string, unknown> } {
   const h = (name: keyof typeof goodEventHeaders) => headers[goodEventHeaders[name]];
-  const id = h('eventId') ?? '';
+  const id = documentId(h('eventId'), origin);
   const eventType = h('eventType') ?? '';
-  const receivedAt = h('receivedAt') ?? new Date().toISOString();
+  const receivedAt = receivedTime(h('receivedAt'), origin);
   const ip = h('clientIp');
   const geo = defined({
     continent_code: h('geoContinentCode'),
@@ -111,25 +158,31 @@ export function goodDocument(
   return { index: indexName('good', new Date(receivedAt), prefix), id, document };
 }
 
-/** Builds the bad-index document of a bad event: the same envelope plus `failure` and the raw payload. */
+/**
+ * Builds the bad-index document of a bad event: the same envelope plus `failure` and the raw
+ * payload. `origin` stands in for a missing id or an unreadable time of receipt.
+ */
 export function badDocument(
   bad: BadEvent,
   prefix?: string,
+  origin?: RecordOrigin,
 ): {
   index: string;
   id: string;
   document: Record<string, unknown>;
 } {
+  const id = documentId(bad.id, origin);
+  const receivedAt = receivedTime(bad.received_at, origin);
   const address = defined({ ip: bad.source.ip });
   const document =
     defined({
-      '@timestamp': bad.received_at,
+      '@timestamp': receivedAt,
       test_id: bad.test_id,
       event: defined({
-        id: bad.id,
+        id,
         kind: 'pipeline_error',
         dataset: bad.event,
-        created: bad.received_at,
+        created: receivedAt,
       }),
       sift: defined({ verdict: 'bad', schema_version: bad.version }),
       user_agent: defined({ original: bad.source.user_agent }),
@@ -144,5 +197,5 @@ export function badDocument(
       },
       payload: bad.payload,
     }) ?? {};
-  return { index: indexName('bad', new Date(bad.received_at), prefix), id: bad.id, document };
+  return { index: indexName('bad', new Date(receivedAt), prefix), id, document };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ConflictError, DEFAULT_INDEX_PREFIX, UpstreamError } from '@sift/common';
 import type { BadEvent, BadEventKind, Logger, Verdict } from '@sift/common';
 import type { ConsumedRecord } from '@sift/event-log';
@@ -6,7 +5,7 @@ import { decodeWireFormat } from '@sift/registry-client';
 import { schemaIndexField } from '@sift/validator';
 import type { IndexField, ValidatorCache } from '@sift/validator';
 import type { EventStore, IndexRequest, SchemaLookup } from '../ports';
-import { badDocument, dataKey, goodDocument } from './documents';
+import { badDocument, dataKey, documentId, goodDocument, receivedTime } from './documents';
 
 /** How hard to try before a batch is left for the log to deliver again. */
 export interface RetryPolicy {
@@ -201,7 +200,7 @@ export class Sink {
     if (this.deps.verdict === 'bad') {
       try {
         const bad = JSON.parse(record.value.toString('utf8')) as BadEvent;
-        return { request: badDocument(bad, this.prefix) };
+        return { request: badDocument(bad, this.prefix, record) };
       } catch (error) {
         const failure = this.sinkFailure(
           record,
@@ -228,7 +227,7 @@ export class Sink {
       const failure = this.sinkFailure(record, 'encoding_failed', (error as Error).message);
       return { request: badDocument(failure, this.prefix) };
     }
-    const request = goodDocument(headers, decoded, this.prefix);
+    const request = goodDocument(headers, decoded, this.prefix, record);
     const eventType = headers['sift-event-type'];
     return eventType ? { request, mapping: { schemaId, key: dataKey(eventType) } } : { request };
   }
@@ -237,8 +236,8 @@ export class Sink {
   private sinkFailure(record: ConsumedRecord, kind: BadEventKind, message: string): BadEvent {
     const headers = record.headers ?? {};
     return {
-      id: headers['sift-event-id'] ?? randomUUID(),
-      received_at: headers['sift-received-at'] ?? new Date(record.timestamp).toISOString(),
+      id: documentId(headers['sift-event-id'], record),
+      received_at: receivedTime(headers['sift-received-at'], record),
       stage: 'sink',
       kind,
       ...(headers['sift-event-type'] ? { event: headers['sift-event-type'] } : {}),

@@ -93,6 +93,27 @@ describe('Sink', () => {
     });
   });
 
+  it('keys and dates a record without an event id or a readable receipt time by the log', async () => {
+    const store = new MemoryEventStore();
+    // Refused by the good index, so the index_rejected fallback must name and date it too.
+    store.outcome = (request): IndexOutcome =>
+      request.index.startsWith('sift-good')
+        ? { status: 'rejected', reason: '400 mapper_parsing_exception: failed to parse' }
+        : { status: 'indexed' };
+    const record = goodRecord('', encoded);
+    record.offset = '17';
+    record.headers = { ...record.headers, 'sift-received-at': 'soon' };
+    delete record.headers['sift-event-id'];
+    const result = await sink(store).handleBatch([record, { ...record }]);
+    expect(result).toMatchObject({ indexed: 2, rejected: 2 });
+    const docs = store.indices.get(indexName('bad', day));
+    expect([...(docs?.keys() ?? [])]).toEqual(['sift.events.good/0@17']);
+    expect(docs?.get('sift.events.good/0@17')).toMatchObject({
+      '@timestamp': receivedAt,
+      failure: { kind: 'index_rejected' },
+    });
+  });
+
   it('sends a document the store refuses to the bad index as index_rejected', async () => {
     const store = new MemoryEventStore();
     store.outcome = (request): IndexOutcome =>

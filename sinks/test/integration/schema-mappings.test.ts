@@ -208,7 +208,7 @@ describe('good sink mappings on real Kafka and Elasticsearch', () => {
     expect(data.properties[jsonKey]?.properties).toEqual({
       path: keyword,
       title: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
-      seen_at: { type: 'date' },
+      seen_at: { type: 'date', ignore_malformed: true },
       scroll: { type: 'long' },
       tags: keyword,
     });

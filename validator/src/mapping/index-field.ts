@@ -13,6 +13,8 @@ export interface IndexField {
   fields?: Record<string, IndexField>;
   /** Dates only: the accepted formats. */
   format?: string;
+  /** Dates and IPs: a value the field cannot parse is left unindexed instead of refusing the document. */
+  ignore_malformed?: boolean;
 }
 
 /** Strings up to this many characters are indexed as keywords; longer ones only in `_source`. */
@@ -29,6 +31,16 @@ export const textField = (): IndexField => ({
   type: 'text',
   fields: { keyword: { type: 'keyword', ignore_above: 256 } },
 });
+
+/**
+ * A date written as text. A schema's `date-time` admits values Elasticsearch's default parser
+ * refuses (a space for `T`, lowercase `t`/`z`, a leap second, over 9 fraction digits): such a
+ * value leaves the field unsearchable rather than send the whole event to the bad index.
+ */
+export const dateTextField = (): IndexField => ({ type: 'date', ignore_malformed: true });
+
+/** An IP address written as text; a value Elasticsearch cannot parse is left unindexed. */
+export const ipField = (): IndexField => ({ type: 'ip', ignore_malformed: true });
 
 /** A value of no single shape (mixed unions, recursive types): kept in `_source`, not indexed. */
 export const unindexedField = (): IndexField => ({ type: 'object', enabled: false });

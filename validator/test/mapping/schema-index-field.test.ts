@@ -131,6 +131,26 @@ describe('avroIndexField', () => {
 });
 
 describe('jsonSchemaIndexField', () => {
+  it('lets a date or ip Elasticsearch cannot parse go unindexed instead of refusing the event', () => {
+    // ajv accepts `2024-01-01 10:00:00Z`, `t`/`z`, 23:59:60Z and long fractions; Elasticsearch does not.
+    const schema = JSON.stringify({
+      type: 'object',
+      properties: {
+        at: { type: 'string', format: 'date-time' },
+        day: { type: 'string', format: 'date' },
+        v4: { type: 'string', format: 'ipv4' },
+        v6: { type: 'string', format: 'ipv6' },
+        either: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] },
+      },
+    });
+    const date = { type: 'date', ignore_malformed: true };
+    const ip = { type: 'ip', ignore_malformed: true };
+    expect(jsonSchemaIndexField({ schema })).toEqual({
+      type: 'object',
+      properties: { at: date, day: date, v4: ip, v6: ip, either: date },
+    });
+  });
+
   it('maps JSON Schema types and formats to Elasticsearch types', () => {
     const schema = JSON.stringify({
       $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -178,9 +198,9 @@ describe('jsonSchemaIndexField', () => {
         path: keyword,
         body: text,
         title: text,
-        at: { type: 'date' },
-        day: { type: 'date' },
-        ip: { type: 'ip' },
+        at: { type: 'date', ignore_malformed: true },
+        day: { type: 'date', ignore_malformed: true },
+        ip: { type: 'ip', ignore_malformed: true },
         count: { type: 'long' },
         price: { type: 'double' },
         ok: { type: 'boolean' },

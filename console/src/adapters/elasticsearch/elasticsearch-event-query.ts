@@ -1,6 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { DEFAULT_INDEX_PREFIX, UpstreamError } from '@sift/common';
 import type { Verdict } from '@sift/common';
+import { documentField as field } from '@sift/sinks';
 import type { EventCounts, EventFilter, EventPage, EventQuery, StoredEvent } from '../../ports';
 
 /** Where the indices are. */
@@ -18,15 +19,6 @@ function unavailable(error: unknown): UpstreamError {
     `Elasticsearch did not answer the query: ${(error as Error).message}`,
     { cause: error },
   );
-}
-
-function field(document: Record<string, unknown>, ...path: string[]): unknown {
-  let at: unknown = document;
-  for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
 }
 
 /** The event query over the daily `sift-good-*` and `sift-bad-*` indices (distributed mode). */

@@ -1,20 +1,15 @@
 import express from 'express';
 import type { Request, Response } from 'express';
 import { ValidationError } from '@sift/common';
+import { documentField as field } from '@sift/sinks';
 import type { EventFilter, EventQuery, StoredEvent } from '../../ports';
 import { assertResetAllowed } from './request-filter';
 
 /** How many events Micro-style lists return at most when no `limit` is given. */
 const DEFAULT_LIMIT = 1000;
 
-function field(document: Record<string, unknown>, ...path: string[]): unknown {
-  let at: unknown = document;
-  for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
-}
+/** The most events a Micro list reads from the store: Elasticsearch refuses `from + size` past it. */
+const MAX_READ_WINDOW = 10_000;
 
 /** A Micro filter body (POST) or query (GET). */
 function filterInput(req: Request): Record<string, unknown> {
@@ -49,22 +44,54 @@ function schemaKey(event: StoredEvent): string {
 }
 
 /**
- * Whether a Micro `schema` filter names this event: Sift's `<event type>/<version>`, or an Iglu
- * URI `iglu:<vendor>/<name>/<format>/<model>-<revision>-<addition>` whose `<vendor>.<name>` is
- * the event type and whose model is the version.
+ * The event type and version a Micro `schema` filter names: Sift's `<event type>/<version>`, or
+ * an Iglu URI `iglu:<vendor>/<name>/<format>/<model>-<revision>-<addition>` whose
+ * `<vendor>.<name>` is the event type and whose model is the version; undefined for neither.
  */
-function schemaMatches(event: StoredEvent, schema: string): boolean {
-  if (schema === schemaKey(event)) return true;
+function parseSchemaFilter(
+  schema: string,
+): { eventType: string; schemaVersion: number } | undefined {
   const iglu = /^iglu:([^/]+)\/([^/]+)\/[^/]+\/(\d+)-\d+-\d+$/.exec(schema);
-  return (
-    iglu !== null &&
-    `${iglu[1]}.${iglu[2]}` === event.eventType &&
-    Number(iglu[3]) === event.schemaVersion
-  );
+  if (iglu) return { eventType: `${iglu[1]}.${iglu[2]}`, schemaVersion: Number(iglu[3]) };
+  const sift = /^(.+)\/(\d+)$/.exec(schema);
+  if (sift?.[1] !== undefined) return { eventType: sift[1], schemaVersion: Number(sift[2]) };
+  return undefined;
 }
 
-function eventTypeMatches(event: StoredEvent, eventType: string): boolean {
-  return event.eventType === eventType || event.eventType?.split('.').pop() === eventType;
+/** The part of an event type after its vendor: `page_view` for `com.acme.page_view`. */
+function lastName(eventType: string | undefined): string | undefined {
+  return eventType?.split('.').pop();
+}
+
+/**
+ * The store filter a Micro good-events filter asks for, plus the event `name` (an `event_type`
+ * without vendor, which the store cannot match) to check on each event; undefined when nothing
+ * can match.
+ */
+function goodFilter(
+  input: Record<string, unknown>,
+): { filter: EventFilter; name?: string } | undefined {
+  const eventType = text(input, 'event_type');
+  const schema = text(input, 'schema');
+  const testId = text(input, 'test_id');
+  const filter: EventFilter = { verdict: 'good' };
+  if (testId !== undefined) filter.testId = testId;
+  if (schema !== undefined) {
+    const named = parseSchemaFilter(schema);
+    if (named === undefined) return undefined;
+    filter.eventType = named.eventType;
+    filter.schemaVersion = named.schemaVersion;
+  }
+  // Sift events carry no Snowplow contexts: a filter asking for some matches none.
+  const contexts = input['contexts'];
+  if (Array.isArray(contexts) && contexts.length > 0) return undefined;
+  if (eventType === undefined) return { filter };
+  if (filter.eventType !== undefined) {
+    const same = filter.eventType === eventType || lastName(filter.eventType) === eventType;
+    return same ? { filter } : undefined;
+  }
+  if (eventType.includes('.')) return { filter: { ...filter, eventType } };
+  return { filter, name: eventType };
 }
 
 function goodView(event: StoredEvent) {
@@ -103,16 +130,27 @@ function badView(event: StoredEvent) {
   };
 }
 
-/** Matching events, oldest first, at most the newest `limit` of them. */
+/**
+ * Matching events, oldest first, at most the newest `limit` of them. `keep` is for the rare
+ * filter the store cannot apply; the store reads at most `MAX_READ_WINDOW` events for it.
+ */
 async function newest(
   query: EventQuery,
   filter: EventFilter,
-  keep: (event: StoredEvent) => boolean,
   limit: number,
+  keep?: (event: StoredEvent) => boolean,
 ): Promise<StoredEvent[]> {
+  if (keep === undefined) {
+    const { events } = await query.list(filter, { limit: Math.min(limit, MAX_READ_WINDOW) });
+    return events.reverse();
+  }
   const kept: StoredEvent[] = [];
-  // Read newest first in pages, so a filter the store cannot apply still finds `limit` events.
-  for (let offset = 0; kept.length < limit; offset += DEFAULT_LIMIT) {
+  // Read newest first in pages, so the filter applied here still finds `limit` events.
+  for (
+    let offset = 0;
+    kept.length < limit && offset + DEFAULT_LIMIT <= MAX_READ_WINDOW;
+    offset += DEFAULT_LIMIT
+  ) {
     const { events } = await query.list(filter, { limit: DEFAULT_LIMIT, offset });
     kept.push(...events.filter(keep).slice(0, limit - kept.length));
     if (events.length < DEFAULT_LIMIT) break;
@@ -136,19 +174,18 @@ export function microRouter(deps: { query: EventQuery; allowReset: boolean }): e
 
   const good = async (req: Request, res: Response) => {
     const input = filterInput(req);
-    const eventType = text(input, 'event_type');
-    const schema = text(input, 'schema');
-    const contexts = input['contexts'];
-    const wanted = Array.isArray(contexts) ? contexts : [];
+    const limit = limitOf(input);
+    const wanted = goodFilter(input);
+    if (wanted === undefined) {
+      res.json([]);
+      return;
+    }
+    const { filter, name } = wanted;
     const events = await newest(
       deps.query,
-      { verdict: 'good', ...(text(input, 'test_id') ? { testId: text(input, 'test_id') } : {}) },
-      (event) =>
-        (eventType === undefined || eventTypeMatches(event, eventType)) &&
-        (schema === undefined || schemaMatches(event, schema)) &&
-        // Sift events carry no Snowplow contexts: a filter asking for some matches none.
-        wanted.length === 0,
-      limitOf(input),
+      filter,
+      limit,
+      name === undefined ? undefined : (event) => lastName(event.eventType) === name,
     );
     res.json(events.map(goodView));
   };
@@ -164,7 +201,7 @@ export function microRouter(deps: { query: EventQuery; allowReset: boolean }): e
     if (version !== undefined) filter.schemaVersion = Number(version);
     const testId = text(input, 'test_id');
     if (testId !== undefined) filter.testId = testId;
-    const events = await newest(deps.query, filter, () => true, limitOf(input));
+    const events = await newest(deps.query, filter, limitOf(input));
     res.json(events.map(badView));
   };
   router.get('/micro/bad', bad);

@@ -15,6 +15,8 @@ export interface ElasticsearchEventStoreOptions {
   indexPrefix?: string;
   /** Per-request timeout, ms; default 30000. */
   requestTimeoutMs?: number;
+  /** A client to use instead of one built from `url` (tests). */
+  client?: Client;
 }
 
 interface BulkItem {
@@ -40,11 +42,13 @@ export class ElasticsearchEventStore implements EventStore {
 
   constructor(private readonly options: ElasticsearchEventStoreOptions) {
     this.prefix = options.indexPrefix;
-    this.client = new Client({
-      node: options.url,
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      maxRetries: 0,
-    });
+    this.client =
+      options.client ??
+      new Client({
+        node: options.url,
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        maxRetries: 0,
+      });
   }
 
   async prepare(): Promise<void> {
@@ -69,22 +73,37 @@ export class ElasticsearchEventStore implements EventStore {
   }
 
   async ensureDataMapping(index: string, key: string, field: IndexField): Promise<void> {
+    let merged: IndexField;
     try {
       await this.learnInstalledDataFields();
       const known = this.dataFields.get(key);
-      const merged = known ? mergeIndexFields(known, field) : field;
+      merged = known ? mergeIndexFields(known, field) : field;
       if (JSON.stringify(merged) !== JSON.stringify(known)) {
-        this.dataFields.set(key, merged);
-        await this.putGoodTemplate();
+        // Recorded only once the template holds it: after a failed PUT the next call tries again.
+        // A template Elasticsearch refuses (400, e.g. a field limit) must not stop indexing:
+        // the day's index still gets the field below, and later indices through a later PUT.
+        const refused = await this.putGoodTemplate({ ...this.dataMapping, [key]: merged }).then(
+          () => false,
+          (error: unknown) => {
+            if (error instanceof errors.ResponseError && error.statusCode === 400) return true;
+            throw error;
+          },
+        );
+        if (!refused) this.dataFields.set(key, merged);
       }
       await this.client.indices.create({ index }).catch((error: unknown) => {
         if (errorType(error) !== 'resource_already_exists_exception') throw error;
       });
+    } catch (error) {
+      throw this.wrap(error, `cannot map data.${key} in ${index}`);
+    }
+    try {
       await this.client.indices.putMapping({
         index,
         properties: { data: { properties: { [key]: merged } } },
       } as Parameters<Client['indices']['putMapping']>[0]);
     } catch (error) {
+      // Only the index's existing mapping can refuse the schema for good; other failures pass.
       if (error instanceof errors.ResponseError && error.statusCode === 400) {
         throw new ConflictError(
           'SIFT_INDEX_MAPPING_CONFLICT',
@@ -145,8 +164,10 @@ export class ElasticsearchEventStore implements EventStore {
     }
   }
 
-  private async putGoodTemplate(): Promise<void> {
-    const { name, body } = indexTemplate('good', this.prefix, this.dataMapping);
+  private async putGoodTemplate(
+    data: Record<string, IndexField> = this.dataMapping,
+  ): Promise<void> {
+    const { name, body } = indexTemplate('good', this.prefix, data);
     await this.client.indices.putIndexTemplate({ name, ...body });
   }
 

@@ -5,23 +5,22 @@ import type { ConsumerLag } from '../../ports';
 
 /** Consumer lag from Kafka: each partition's high watermark minus the group's committed offset. */
 export class KafkaConsumerLag implements ConsumerLag {
-  private readonly kafka: Kafka;
-  private admin: Admin | undefined;
+  private readonly kafka: Pick<Kafka, 'admin'>;
+  /** The one admin client, shared by concurrent scrapes; unset again when it fails. */
+  private admin: Promise<Admin> | undefined;
 
-  constructor(brokers: string[], clientId: string) {
-    this.kafka = new Kafka({ brokers, clientId, logLevel: logLevel.NOTHING });
+  /** `kafka` replaces the client built from `brokers` (tests). */
+  constructor(brokers: string[], clientId: string, kafka?: Pick<Kafka, 'admin'>) {
+    this.kafka = kafka ?? new Kafka({ brokers, clientId, logLevel: logLevel.NOTHING });
   }
 
   async lag(groupId: string, topic: string): Promise<{ partition: number; lag: number }[]> {
+    const connecting = this.connected();
     try {
-      if (!this.admin) {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        this.admin = admin;
-      }
+      const admin = await connecting;
       const [ends, committed] = await Promise.all([
-        this.admin.fetchTopicOffsets(topic),
-        this.admin.fetchOffsets({ groupId, topics: [topic] }),
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId, topics: [topic] }),
       ]);
       const done = new Map(
         (committed[0]?.partitions ?? []).map(({ partition, offset }) => [partition, offset]),
@@ -33,18 +32,33 @@ export class KafkaConsumerLag implements ConsumerLag {
         return { partition, lag: Math.max(0, Number(BigInt(high) - BigInt(from))) };
       });
     } catch (error) {
-      const admin = this.admin;
-      this.admin = undefined;
-      await admin?.disconnect().catch(() => undefined);
+      await this.drop(connecting);
       throw new UpstreamError('SIFT_EVENT_LOG_UNAVAILABLE', `Cannot read the lag of ${groupId}`, {
         cause: error,
       });
     }
   }
 
+  /** The connected admin client; concurrent callers wait for the same connection. */
+  private connected(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+    }
+    return this.admin;
+  }
+
+  /** Forgets a failed admin client (unless a newer one replaced it already) and disconnects it. */
+  private async drop(connecting: Promise<Admin>): Promise<void> {
+    if (this.admin === connecting) this.admin = undefined;
+    const admin = await connecting.catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
-    const admin = this.admin;
+    const connecting = this.admin;
     this.admin = undefined;
+    const admin = await connecting?.catch(() => undefined);
     await admin?.disconnect();
   }
 }

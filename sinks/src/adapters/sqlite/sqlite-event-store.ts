@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { UpstreamError } from '@sift/common';
 import type { Verdict } from '@sift/common';
+import { documentField } from '../../domain/documents';
 import type { EventStore, IndexOutcome, IndexRequest } from '../../ports';
 import type { EventCounts, EventFilter, EventPage, EventQuery, StoredEvent } from '../../query';
 
@@ -51,15 +52,6 @@ CREATE INDEX IF NOT EXISTS events_test_id ON events (test_id, seq);
 CREATE INDEX IF NOT EXISTS events_received ON events (received_ms);
 CREATE INDEX IF NOT EXISTS events_verdict ON events (verdict, seq);
 `;
-
-function field(document: Record<string, unknown>, ...path: string[]): unknown {
-  let at: unknown = document;
-  for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
-}
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 const integer = (value: unknown) => (Number.isSafeInteger(value) ? (value as number) : null);
@@ -149,7 +141,7 @@ export class SqliteEventStore implements EventStore, EventQuery {
     const write = this.db.transaction((batch: IndexRequest[]) => {
       for (const request of batch) {
         const { document } = request;
-        const verdict = field(document, 'sift', 'verdict');
+        const verdict = documentField(document, 'sift', 'verdict');
         if ((verdict !== 'good' && verdict !== 'bad') || request.id === '') {
           outcomes.push({
             status: 'rejected',
@@ -157,14 +149,14 @@ export class SqliteEventStore implements EventStore, EventQuery {
           });
           continue;
         }
-        const received = Date.parse(String(field(document, 'event', 'created') ?? ''));
+        const received = Date.parse(String(documentField(document, 'event', 'created') ?? ''));
         this.upsert.run({
           verdict,
           id: request.id,
-          event_type: text(field(document, 'event', 'dataset')),
-          schema_version: integer(field(document, 'sift', 'schema_version')),
-          kind: text(field(document, 'failure', 'kind')),
-          test_id: text(field(document, 'test_id')),
+          event_type: text(documentField(document, 'event', 'dataset')),
+          schema_version: integer(documentField(document, 'sift', 'schema_version')),
+          kind: text(documentField(document, 'failure', 'kind')),
+          test_id: text(documentField(document, 'test_id')),
           received_ms: Number.isFinite(received) ? received : this.now(),
           index_name: request.index,
           document: JSON.stringify(document),

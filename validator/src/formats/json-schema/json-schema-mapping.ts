@@ -1,6 +1,8 @@
 import type { SchemaText } from '../../schema-format';
 import {
+  dateTextField,
   flattenedField,
+  ipField,
   keywordField,
   mergeIndexFields,
   objectField,
@@ -60,8 +62,8 @@ function resolveRef(ref: string, context: Context): { node: Node; document: Node
 
 function stringField(node: { [key: string]: unknown }): IndexField {
   const format = node['format'];
-  if (format === 'date-time' || format === 'date') return { type: 'date' };
-  if (format === 'ipv4' || format === 'ipv6') return { type: 'ip' };
+  if (format === 'date-time' || format === 'date') return dateTextField();
+  if (format === 'ipv4' || format === 'ipv6') return ipField();
   const maxLength = node['maxLength'];
   const prose =
     node[JSON_SCHEMA_INDEX_KEYWORD] === 'text' ||
@@ -170,7 +172,8 @@ function mapNode(node: Node, context: Context): IndexField | undefined {
 /**
  * The Elasticsearch field for data of a JSON Schema (draft-07 or 2020-12): objects with
  * properties become objects (arrays of them `nested`), objects without flattened,
- * `integer` long, `number` double, `date-time` and `date` strings date, `ipv4`/`ipv6` ip,
+ * `integer` long, `number` double, `date-time` and `date` strings date, `ipv4`/`ipv6` ip
+ * (both with `ignore_malformed`, as the formats admit values Elasticsearch does not parse),
  * other strings keyword (text with `"x-sift-index": "text"` or a `maxLength` over 256);
  * `$ref` (local or to a reference), `allOf`, `anyOf` and `oneOf` are followed and merged.
  * Undefined when the schema constrains nothing to index.

@@ -21,6 +21,7 @@ import type {
   GoodEventExplorer,
   GoodEventView,
 } from '../../ports';
+import { advanceLiveCursor, liveSearch, readLiveCursor, writeLiveCursor } from './live-cursor';
 
 /** How to reach the indices. */
 export interface ElasticsearchEventExplorerOptions {
@@ -239,37 +240,43 @@ export class ElasticsearchEventExplorer implements BadEventExplorer, GoodEventEx
   /**
    * Good events by `event.created` (when the collector received them): Elasticsearch keeps no
    * arrival order, so a recovered event, which keeps its first received time, shows in the
-   * counts but not among the newest arrivals. The cursor is `<created ms>|<event id>`.
+   * counts but not among the newest arrivals. After a cursor, asks again from `LATE_MS` before
+   * the newest created time sent and leaves out the ids already sent (`live-cursor.ts`).
    */
   async recent(
     filter: { eventTypes: string[] },
     after: string | undefined,
     limit: number,
   ): Promise<{ events: GoodEventView[]; cursor: string | undefined }> {
-    const clauses =
+    const clauses: object[] =
       filter.eventTypes.length > 0 ? [{ terms: { 'event.dataset': filter.eventTypes } }] : [];
-    const order = after === undefined ? 'desc' : 'asc';
-    const bar = after?.indexOf('|') ?? -1;
-    const searchAfter =
-      after !== undefined && bar > 0
-        ? [Number(after.slice(0, bar)), after.slice(bar + 1)]
-        : undefined;
+    const previous = readLiveCursor(after);
+    const order = previous === undefined ? 'desc' : 'asc';
+    const search = previous === undefined ? undefined : liveSearch(previous, limit);
+    if (search) clauses.push({ range: { 'event.created': { gte: search.from } } });
     const answer = await this.call('search the good indices', () =>
       this.client.search<GoodDocument>({
         index: this.goodIndex,
         ignore_unavailable: true,
         allow_no_indices: true,
-        size: limit,
+        size: Math.min(search?.size ?? limit, MAX_RESULT_WINDOW),
         query: { bool: { filter: clauses } },
         sort: [{ 'event.created': order }, { 'event.id': order }],
-        ...(searchAfter ? { search_after: searchAfter } : {}),
       }),
     );
-    const hits = after === undefined ? [...answer.hits.hits].reverse() : answer.hits.hits;
-    const last = hits[hits.length - 1];
+    const hits = previous === undefined ? [...answer.hits.hits].reverse() : answer.hits.hits;
+    const byId = new Map(hits.map((hit) => [String(hit.sort?.[1] ?? hit._id ?? ''), hit]));
+    const { fresh, cursor } = advanceLiveCursor(
+      previous,
+      [...byId].map(([id, hit]) => ({ id, created: Number(hit.sort?.[0] ?? 0) })),
+      limit,
+    );
     return {
-      events: hits.map((hit) => goodView(hit._id ?? '', hit._source ?? {})),
-      cursor: last?.sort ? `${String(last.sort[0])}|${String(last.sort[1])}` : after,
+      events: fresh.flatMap(({ id }) => {
+        const hit = byId.get(id);
+        return hit ? [goodView(hit._id ?? '', hit._source ?? {})] : [];
+      }),
+      cursor: cursor === undefined ? after : writeLiveCursor(cursor),
     };
   }
 

@@ -1,0 +1,56 @@
+import express from 'express';
+import request from 'supertest';
+import { createLogger } from '@sift/common';
+import type { EventQuery } from '@sift/sinks';
+import { waitForIndexed } from '../../src/embedded/wait-for-indexed';
+
+/** An event store whose reads fail, as a store that lost its file or connection does. */
+function failingQuery(): EventQuery {
+  const broken = (): never => {
+    throw new Error('the store is gone');
+  };
+  return {
+    list: async () => broken(),
+    get: async () => broken(),
+    counts: async () => broken(),
+    deleteAll: async () => broken(),
+  };
+}
+
+/** A collector stand-in behind the wait: answers the ids it was sent. */
+function collector(query: EventQuery, logger = createLogger('test', 'silent')) {
+  const app = express();
+  app.use(waitForIndexed(query, 1_000, logger));
+  app.post('/v1/events', (_req, res) => {
+    res.json({ events: [{ id: 'e-1' }, { id: 'e-2' }] });
+  });
+  return app;
+}
+
+describe('waitForIndexed', () => {
+  it('still answers, unconfirmed, and logs the error when the store cannot be read', async () => {
+    const logger = createLogger('test', 'silent');
+    const logged = jest.spyOn(logger, 'error');
+    const answer = await request(collector(failingQuery(), logger))
+      .post('/v1/events?wait=indexed')
+      .send({ events: [] })
+      .expect(200);
+    expect(answer.body).toEqual({ events: [{ id: 'e-1' }, { id: 'e-2' }] });
+    expect(answer.headers['x-sift-indexed']).toBe('false');
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(logged.mock.calls[0]?.[0]).toMatchObject({ err: expect.any(Error) });
+  });
+
+  it('confirms the answer once every listed event is in the store', async () => {
+    const query: EventQuery = {
+      ...failingQuery(),
+      get: async (id) => ({ id, verdict: 'good', receivedAt: '', document: {} }),
+    };
+    const answer = await request(collector(query))
+      .post('/v1/events')
+      .set('x-sift-wait', 'indexed')
+      .send({ events: [] })
+      .expect(200);
+    expect(answer.headers['x-sift-indexed']).toBe('true');
+  });
+});
