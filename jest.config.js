@@ -14,7 +14,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/*/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/scripts/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/integration/'],
     },
     {

@@ -6,7 +6,7 @@ import { compileStrict, generateIntoTemp, removeTempDirs } from './support/gener
 
 // Schemas nobody here wrote: Snowplow's Iglu Central (self-describing `$schema` and `self`,
 // draft-04-era keywords). A sample of their latest versions must generate and compile.
-const IGLU = join(__dirname, '../../../shared/fixtures/iglu-central/schemas');
+const IGLU = join(__dirname, '../../test/fixtures/iglu-central/schemas');
 
 function latestIgluSchemas(): SelectedSchema[] {
   const found: SelectedSchema[] = [];

@@ -30,7 +30,7 @@ const iglu = (vendor: string, name: string, version: string): Record<string, unk
     readFileSync(
       join(
         __dirname,
-        '../../../shared/fixtures/iglu-central/schemas',
+        '../../test/fixtures/iglu-central/schemas',
         vendor,
         name,
         'jsonschema',

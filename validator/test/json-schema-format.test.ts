@@ -86,7 +86,7 @@ describe('jsonSchemaFormat', () => {
     const iglu = readFileSync(
       join(
         __dirname,
-        '../../../shared/fixtures/iglu-central/schemas/com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1',
+        '../../test/fixtures/iglu-central/schemas/com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1',
       ),
       'utf8',
     );

@@ -307,7 +307,7 @@ describe('good sink mappings on real Kafka and Elasticsearch', () => {
   });
 
   it('has Elasticsearch accept the mappings derived from every Iglu Central schema', async () => {
-    const root = join(__dirname, '../../../../shared/fixtures/iglu-central/schemas');
+    const root = join(__dirname, '../../../test/fixtures/iglu-central/schemas');
     const files = (function walk(dir: string): string[] {
       return readdirSync(dir).flatMap((name) => {
         const path = join(dir, name);

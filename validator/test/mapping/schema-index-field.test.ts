@@ -303,7 +303,7 @@ function schemaFiles(dir: string): string[] {
 }
 
 describe('schemaIndexField on Iglu Central', () => {
-  const root = join(__dirname, '../../../../shared/fixtures/iglu-central/schemas');
+  const root = join(__dirname, '../../../test/fixtures/iglu-central/schemas');
   const files = schemaFiles(root);
 
   it('maps every one of the real schemas to a valid mapping without throwing', () => {
