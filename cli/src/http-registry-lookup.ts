@@ -1,5 +1,6 @@
 import { isSiftError, NotFoundError, UpstreamError } from '@sift/common';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
+import type { RegistryClient, RegistryConnectionConfig } from '@sift/registry-client';
 import { compatibilityLevels } from '@sift/validator';
 import type { CompatibilityLevel } from '@sift/validator';
 import type { RegistryLookup } from './commands/schemas-check';
@@ -14,17 +15,16 @@ export class HttpRegistryLookup implements RegistryLookup {
   readonly url: string;
   private readonly client: RegistryClient;
 
-  /** `timeoutMs`: per request; default 5000. `auth`: basic credentials, when the registry needs them. */
+  /** `connection`: the URL and credentials; `timeoutMs`: per request, default 5000. */
   constructor(
-    url: string,
-    options: { timeoutMs?: number; auth?: { username: string; password: string } } = {},
+    connection: Readonly<RegistryConnectionConfig>,
+    options: { timeoutMs?: number } = {},
   ) {
-    this.url = url.replace(/\/+$/, '');
-    this.client = new RegistryClient({
-      url: this.url,
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.auth ? { auth: options.auth } : {}),
-    });
+    this.url = connection.registryUrl.replace(/\/+$/, '');
+    this.client = registryClientFromConfig(
+      { ...connection, registryUrl: this.url },
+      options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+    );
   }
 
   async compatibilityLevel(subject: string): Promise<CompatibilityLevel> {

@@ -6,7 +6,7 @@ import { createMetricsRegistry } from '@sift/common';
 import type { Logger } from '@sift/common';
 import type { EventLog } from '@sift/event-log';
 import { ValidatorCache } from '@sift/validator';
-import { collectorRouter } from './adapters/http/collector-router';
+import { collectorRouter, notAllowed } from './adapters/http/collector-router';
 import type { CollectorConfig } from './config';
 import { EventProcessor } from './domain/event-processor';
 import type { EnrichmentHook, GeoLookup } from './domain/enrichment';
@@ -49,6 +49,7 @@ export function buildCollectorApp(
         | 'corsOrigins'
         | 'maxBatchEvents'
         | 'maxEventBytes'
+        | 'maxEventDepth'
         | 'ipAnonymization'
         | 'internalDomains'
         | 'mode'
@@ -83,6 +84,7 @@ export function buildCollectorApp(
     limits: {
       ...(config.maxBatchEvents ? { maxBatchEvents: config.maxBatchEvents } : {}),
       ...(config.maxEventBytes ? { maxEventBytes: config.maxEventBytes } : {}),
+      ...(config.maxEventDepth ? { maxEventDepth: config.maxEventDepth } : {}),
     },
     ...(deps.now ? { now: deps.now } : {}),
     enrichment: {
@@ -102,6 +104,10 @@ export function buildCollectorApp(
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
+  });
+  app.all(['/healthz', '/openapi.json', '/metrics'], (req, res, next) => {
+    if (req.method === 'OPTIONS') next();
+    else notAllowed(res, req.method, 'GET, HEAD');
   });
   const events = collectorRouter({
     processor,

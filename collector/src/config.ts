@@ -10,6 +10,10 @@ export interface CollectorConfig {
   host: string;
   /** Registry base URL; default http://127.0.0.1:8081. */
   registryUrl: string;
+  /** Basic-auth user for a registry with auth on; set with `registryPassword`. */
+  registryUsername?: string;
+  /** Basic-auth password for a registry with auth on; set with `registryUsername`. */
+  registryPassword?: string;
   /** Kafka bootstrap brokers, comma-separated. */
   kafkaBrokers: string[];
   /** Largest request body accepted, bytes; default 1 MiB. */
@@ -26,6 +30,8 @@ export interface CollectorConfig {
   maxBatchEvents: number;
   /** Largest single event, bytes; default 65536. */
   maxEventBytes: number;
+  /** Most levels of nesting in one event, the event object counting as one; default 64. */
+  maxEventDepth: number;
   /** How much of client addresses is kept: `none` (all), `partial` (default), `full` (nothing). */
   ipAnonymization: 'none' | 'partial' | 'full';
   /** Referrer domains that count as the site itself (source category `internal`). */
@@ -57,6 +63,8 @@ const schema: JSONSchemaType<CollectorConfig> = {
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     registryUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8081' },
+    registryUsername: { type: 'string', minLength: 1, nullable: true },
+    registryPassword: { type: 'string', minLength: 1, nullable: true },
     kafkaBrokers: {
       type: 'array',
       items: { type: 'string', pattern: '^[^:]+:\\d+$' },
@@ -74,6 +82,8 @@ const schema: JSONSchemaType<CollectorConfig> = {
     },
     maxBatchEvents: { type: 'integer', minimum: 1, maximum: 100000, default: 500 },
     maxEventBytes: { type: 'integer', minimum: 256, default: 65536 },
+    // Past a few thousand levels, recursive work (serializing, validating) exhausts the stack.
+    maxEventDepth: { type: 'integer', minimum: 4, maximum: 1000, default: 64 },
     ipAnonymization: { type: 'string', enum: ['none', 'partial', 'full'], default: 'partial' },
     internalDomains: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
     geoDatabase: { type: 'string', minLength: 1, nullable: true },
@@ -97,6 +107,7 @@ const schema: JSONSchemaType<CollectorConfig> = {
     'corsOrigins',
     'maxBatchEvents',
     'maxEventBytes',
+    'maxEventDepth',
     'ipAnonymization',
     'internalDomains',
     'maxPendingRecords',
@@ -114,6 +125,8 @@ const fields: EnvMap<CollectorConfig> = {
   port: { env: 'SIFT_COLLECTOR_PORT', type: 'integer' },
   host: { env: 'SIFT_COLLECTOR_HOST', type: 'string' },
   registryUrl: { env: 'SIFT_REGISTRY_URL', type: 'string' },
+  registryUsername: { env: 'SIFT_REGISTRY_USERNAME', type: 'string' },
+  registryPassword: { env: 'SIFT_REGISTRY_PASSWORD', type: 'string' },
   kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
   maxBodyBytes: { env: 'SIFT_COLLECTOR_MAX_BODY_BYTES', type: 'integer' },
   schemaCacheMs: { env: 'SIFT_COLLECTOR_SCHEMA_CACHE_MS', type: 'integer' },
@@ -122,6 +135,7 @@ const fields: EnvMap<CollectorConfig> = {
   corsOrigins: { env: 'SIFT_COLLECTOR_CORS_ORIGINS', type: 'list' },
   maxBatchEvents: { env: 'SIFT_COLLECTOR_MAX_BATCH_EVENTS', type: 'integer' },
   maxEventBytes: { env: 'SIFT_COLLECTOR_MAX_EVENT_BYTES', type: 'integer' },
+  maxEventDepth: { env: 'SIFT_COLLECTOR_MAX_EVENT_DEPTH', type: 'integer' },
   ipAnonymization: { env: 'SIFT_COLLECTOR_IP_ANONYMIZATION', type: 'string' },
   internalDomains: { env: 'SIFT_COLLECTOR_INTERNAL_DOMAINS', type: 'list' },
   geoDatabase: { env: 'SIFT_COLLECTOR_GEO_DATABASE', type: 'string' },

@@ -1,7 +1,7 @@
 import { createLogger, listen } from '@sift/common';
 import type { Logger, RunningServer } from '@sift/common';
 import { BoundedEventLog, KafkaEventLog } from '@sift/event-log';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
 import { MaxmindGeoLookup } from './adapters/maxmind/maxmind-geo-lookup';
 import { RegistrySchemaSource } from './adapters/registry/registry-schema-source';
 import { buildCollectorApp } from './app';
@@ -34,7 +34,7 @@ export async function startCollector(
     logger,
   });
   const schemas = new RegistrySchemaSource(
-    new RegistryClient({ url: config.registryUrl, latestTtlMs: config.schemaCacheMs }),
+    registryClientFromConfig(config, { latestTtlMs: config.schemaCacheMs }),
   );
   const geo = config.geoDatabase ? await MaxmindGeoLookup.open(config.geoDatabase) : undefined;
   const app = buildCollectorApp(config, {

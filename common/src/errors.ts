@@ -52,6 +52,10 @@ export const errorCatalogue = {
   SIFT_WAIT_TIMED_OUT: 'No matching event arrived before the wait ended.',
   SIFT_CONSOLE_RESET_DISABLED:
     'This console does not delete stored events; SIFT_CONSOLE_ALLOW_RESET turns reset on.',
+  SIFT_REQUEST_FORBIDDEN:
+    "A web page of another site may not change the server's state, and the Host must be one of its names.",
+  SIFT_CONSOLE_RESET_INCOMPLETE:
+    'Events received before the reset were still being stored when the wait ended; nothing was deleted: try again.',
 } as const;
 
 /** A stable, documented error code: callers branch on this, never on message text. */

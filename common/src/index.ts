@@ -15,6 +15,10 @@ export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { createMetricsRegistry } from './metrics';
 export { listen } from './http-server';
+export { parseBasicCredentials } from './basic-credentials';
+export type { BasicCredentials } from './basic-credentials';
+export { requestGuard, requestRefusal } from './request-guard';
+export type { RequestGuardOptions, RequestRefusal } from './request-guard';
 export type { RunningServer } from './http-server';
 export {
   GOOD_TOPIC,

@@ -25,6 +25,10 @@ export interface ConsoleConfig {
   kafkaBrokers: string[];
   /** Topic recovered events go to; default `sift.events.good`. */
   goodTopic: string;
+  /** Host names the console answers to besides `localhost`, IP addresses and `host`; `*`: any (no DNS-rebinding check). */
+  allowedHosts: string[];
+  /** Origins (`http://host:port`) besides the console's own whose pages may reset, recover or write; `*`: any. */
+  allowedOrigins: string[];
 }
 
 const schema: JSONSchemaType<ConsoleConfig> = {
@@ -50,6 +54,12 @@ const schema: JSONSchemaType<ConsoleConfig> = {
       default: ['127.0.0.1:9092'],
     },
     goodTopic: { type: 'string', minLength: 1, default: GOOD_TOPIC },
+    allowedHosts: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+    allowedOrigins: {
+      type: 'array',
+      items: { type: 'string', pattern: '^(\\*|https?://[^/]+)$' },
+      default: [],
+    },
   },
   required: [
     'port',
@@ -61,6 +71,8 @@ const schema: JSONSchemaType<ConsoleConfig> = {
     'registryUrl',
     'kafkaBrokers',
     'goodTopic',
+    'allowedHosts',
+    'allowedOrigins',
   ],
   additionalProperties: false,
 };
@@ -77,6 +89,8 @@ const fields: EnvMap<ConsoleConfig> = {
   registryPassword: { env: 'SIFT_REGISTRY_PASSWORD', type: 'string' },
   kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
   goodTopic: { env: 'SIFT_GOOD_TOPIC', type: 'string' },
+  allowedHosts: { env: 'SIFT_CONSOLE_ALLOWED_HOSTS', type: 'list' },
+  allowedOrigins: { env: 'SIFT_CONSOLE_ALLOWED_ORIGINS', type: 'list' },
 };
 
 /** Reads the console's config from the environment; throws one error naming every bad variable. */

@@ -24,3 +24,6 @@ export type {
   GoodEventExplorer,
   GoodEventView,
 } from './ui/ports';
+export { ResetWatermarkLog } from './adapters/event-log/reset-watermark-log';
+export type { ResetWatermarkLogOptions } from './adapters/event-log/reset-watermark-log';
+export type { ResetBarrier } from './ports';

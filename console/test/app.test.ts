@@ -233,6 +233,21 @@ describe('console app', () => {
     expect(await store.counts()).toEqual({ total: 1, good: 1, bad: 0 });
   });
 
+  it('answers a body past the limit 413 and a charset it cannot read 415, never a 500', async () => {
+    const big = await request(app)
+      .post('/micro/good')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ event_type: 'x'.repeat(70_000) }))
+      .expect(413);
+    expect(big.body.error.code).toBe('SIFT_REQUEST_TOO_LARGE');
+    const charset = await request(app)
+      .post('/micro/bad')
+      .set('content-type', 'application/json; charset=klingon')
+      .send('{}')
+      .expect(415);
+    expect(charset.body.error.code).toBe('SIFT_REQUEST_INVALID');
+  });
+
   it('passes requests it does not serve to the routers mounted after it, such as the UI', async () => {
     const ui = express.Router();
     ui.get('/', (_req, res) => {

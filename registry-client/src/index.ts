@@ -7,3 +7,5 @@ export type {
   RegistryVersion,
 } from './registry-client';
 export { decodeWireFormat, encodeWireFormat } from './wire-format';
+export { registryClientFromConfig } from './registry-client-from-config';
+export type { RegistryConnectionConfig } from './registry-client-from-config';

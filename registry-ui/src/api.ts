@@ -9,6 +9,10 @@ export class ApiError extends Error {
   }
 }
 
+/** What the UI says when the registry refused the request for want of credentials. */
+export const SIGN_IN_MESSAGE =
+  'The registry has authentication on: sign in with a registry user and password (reload the page and the browser asks for them) to do this.';
+
 /** Calls the console API (or the registry through it) and answers the JSON body; throws ApiError on a failure status. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(path, {
@@ -28,7 +32,9 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw new ApiError(
       response.status,
       error?.code ?? String(registry?.error_code ?? response.status),
-      error?.message ?? registry?.message ?? `HTTP ${response.status}`,
+      response.status === 401
+        ? SIGN_IN_MESSAGE
+        : (error?.message ?? registry?.message ?? `HTTP ${response.status}`),
     );
   }
   return body as T;

@@ -1,5 +1,5 @@
 import express from 'express';
-import { createMetricsRegistry } from '@sift/common';
+import { createMetricsRegistry, requestGuard } from '@sift/common';
 import type { Logger } from '@sift/common';
 import { basicAuth, parseUsers } from './adapters/http/basic-auth';
 import { openApiDocument } from './adapters/http/openapi';
@@ -22,13 +22,19 @@ export async function buildRegistryApp(
   config: Partial<
     Pick<
       RegistryConfig,
-      'maxBodyBytes' | 'defaultCompatibility' | 'forwardTimeoutMs' | 'authUsers' | 'authReads'
+      | 'maxBodyBytes'
+      | 'defaultCompatibility'
+      | 'jsonStrictRequired'
+      | 'forwardTimeoutMs'
+      | 'authUsers'
+      | 'authReads'
     >
   >,
   deps: RegistryDeps,
 ): Promise<{ app: express.Express; registry: SchemaRegistry }> {
   const registry = await SchemaRegistry.open(deps.store, {
     defaultCompatibility: config.defaultCompatibility ?? 'BACKWARD',
+    jsonStrictRequired: config.jsonStrictRequired ?? false,
   });
   const metrics = createMetricsRegistry('registry');
   const app = express();
@@ -44,6 +50,13 @@ export async function buildRegistryApp(
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  // No web page of another site may write (a text/plain POST needs no CORS preflight).
+  app.use(
+    requestGuard({
+      body: ({ message }) => ({ error_code: 40301, message }),
+      contentType: 'application/vnd.schemaregistry.v1+json',
+    }),
+  );
   app.use(
     basicAuth({ users: parseUsers(config.authUsers ?? []), reads: config.authReads ?? false }),
   );

@@ -27,6 +27,11 @@ export interface RegistryConfig {
   sessionTimeoutMs: number;
   /** Compatibility level when neither subject nor global config sets one; default BACKWARD. */
   defaultCompatibility: CompatibilityLevel;
+  /**
+   * JSON Schema: refuse a property that becomes required even when it has a default (Confluent
+   * accepts it; Sift's validator fills no defaults); default false.
+   */
+  jsonStrictRequired: boolean;
   /** Largest request body accepted, bytes; default 1 MiB. */
   maxBodyBytes: number;
   /** How long a write forwarded to the leader may take, ms; default 10000. */
@@ -56,6 +61,7 @@ const schema: JSONSchemaType<RegistryConfig> = {
     leaderEligible: { type: 'boolean', default: true },
     sessionTimeoutMs: { type: 'integer', minimum: 6000, maximum: 300000, default: 10000 },
     defaultCompatibility: { type: 'string', enum: [...compatibilityLevels], default: 'BACKWARD' },
+    jsonStrictRequired: { type: 'boolean', default: false },
     maxBodyBytes: { type: 'integer', minimum: 1024, default: 1048576 },
     forwardTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
     authUsers: { type: 'array', items: { type: 'string', pattern: '^[^:]+:.+$' }, default: [] },
@@ -72,6 +78,7 @@ const schema: JSONSchemaType<RegistryConfig> = {
     'leaderEligible',
     'sessionTimeoutMs',
     'defaultCompatibility',
+    'jsonStrictRequired',
     'maxBodyBytes',
     'forwardTimeoutMs',
     'authUsers',
@@ -92,6 +99,7 @@ const fields: EnvMap<RegistryConfig> = {
   leaderEligible: { env: 'SIFT_REGISTRY_LEADER_ELIGIBLE', type: 'boolean' },
   sessionTimeoutMs: { env: 'SIFT_REGISTRY_SESSION_TIMEOUT_MS', type: 'integer' },
   defaultCompatibility: { env: 'SIFT_REGISTRY_COMPATIBILITY', type: 'string' },
+  jsonStrictRequired: { env: 'SIFT_REGISTRY_JSON_STRICT_REQUIRED', type: 'boolean' },
   maxBodyBytes: { env: 'SIFT_REGISTRY_MAX_BODY_BYTES', type: 'integer' },
   forwardTimeoutMs: { env: 'SIFT_REGISTRY_FORWARD_TIMEOUT_MS', type: 'integer' },
   authUsers: { env: 'SIFT_REGISTRY_AUTH_USERS', type: 'list' },

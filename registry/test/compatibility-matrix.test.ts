@@ -264,6 +264,8 @@ const card = {
   required: ['number'],
 };
 const iban = { type: 'string', pattern: '^[A-Z]{2}' };
+const couponWithDefault = { type: 'string', default: 'none' };
+const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 const withAddress = (zip: object): object => ({
   type: 'object',
   definitions: {
@@ -408,6 +410,59 @@ const jsonEvolutions: Evolution[] = (
       changed: 'address.zip',
       versions: [withAddress({ type: ['integer', 'string'] }), withAddress({ type: 'integer' })],
       against: [onlyOldReadsNew],
+    },
+    {
+      name: 'additionalItems made false after a tuple',
+      changed: 'lines',
+      versions: [
+        open({ lines: { type: 'array', items: [sku] } }),
+        open({ lines: { type: 'array', items: [sku], additionalItems: false } }),
+      ],
+      // Old arrays may be longer than the tuple: ADDITIONAL_ITEMS_REMOVED when the new reads.
+      against: [onlyOldReadsNew],
+    },
+    {
+      name: 'additionalItems made false beside a single items schema',
+      changed: 'lines',
+      versions: [
+        open({ lines: { type: 'array', items: sku, additionalItems: true } }),
+        open({ lines: { type: 'array', items: sku, additionalItems: false } }),
+      ],
+      // Confluent compares additionalItems whatever items is: ADDITIONAL_ITEMS_REMOVED when
+      // the new reads, ADDITIONAL_ITEMS_ADDED (compatible) when the old reads.
+      against: [onlyOldReadsNew],
+    },
+    {
+      name: 'items changed from one schema to a tuple',
+      changed: 'lines',
+      versions: [
+        open({ lines: { type: 'array', items: sku } }),
+        open({ lines: { type: 'array', items: [sku] } }),
+      ],
+      // New reads old: the old content model is open (no additionalItems), so the tuple item is
+      // ITEM_ADDED_TO_OPEN_CONTENT_MODEL. Old reads new: the single items schema is SCHEMA_ADDED.
+      against: [neitherWay],
+    },
+    {
+      name: 'items changed from one schema to 2020-12 prefixItems',
+      changed: 'lines',
+      versions: [
+        open({ lines: { type: 'array', items: sku } }, { $schema: DRAFT_2020 }),
+        open({ lines: { type: 'array', prefixItems: [sku] } }, { $schema: DRAFT_2020 }),
+      ],
+      // As with the items tuple: ITEM_ADDED_TO_OPEN_CONTENT_MODEL one way, SCHEMA_ADDED the other.
+      against: [neitherWay],
+    },
+    {
+      name: 'property with a default becomes required',
+      changed: 'coupon',
+      versions: [
+        closed({ sku, coupon: couponWithDefault }, { required: ['sku'] }),
+        closed({ sku, coupon: couponWithDefault }, { required: ['sku', 'coupon'] }),
+      ],
+      // REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED one way, REQUIRED_ATTRIBUTE_REMOVED the other:
+      // both compatible in Confluent (SIFT_REGISTRY_JSON_STRICT_REQUIRED refuses the first).
+      against: [bothWays],
     },
     {
       name: '3-version chain: enum value team renamed pro, then reordered',

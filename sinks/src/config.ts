@@ -10,6 +10,10 @@ export interface SinkConfig {
   elasticsearchUrl: string;
   /** Registry base URL, to decode good events; default http://127.0.0.1:8081. */
   registryUrl: string;
+  /** Basic-auth user for a registry with auth on; set with `registryPassword`. */
+  registryUsername?: string;
+  /** Basic-auth password for a registry with auth on; set with `registryUsername`. */
+  registryPassword?: string;
   /** Kafka consumer group; default `sift-sink-<kind>`. */
   groupId?: string;
   /** Port of /healthz and /metrics; default 8083 (good) or 8084 (bad). */
@@ -39,6 +43,8 @@ const schema: JSONSchemaType<SinkConfig> = {
     },
     elasticsearchUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:9200' },
     registryUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8081' },
+    registryUsername: { type: 'string', minLength: 1, nullable: true },
+    registryPassword: { type: 'string', minLength: 1, nullable: true },
     groupId: { type: 'string', minLength: 1, nullable: true },
     port: { type: 'integer', minimum: 0, maximum: 65535, nullable: true },
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
@@ -71,6 +77,8 @@ const fields: EnvMap<SinkConfig> = {
   kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
   elasticsearchUrl: { env: 'SIFT_ELASTICSEARCH_URL', type: 'string' },
   registryUrl: { env: 'SIFT_REGISTRY_URL', type: 'string' },
+  registryUsername: { env: 'SIFT_REGISTRY_USERNAME', type: 'string' },
+  registryPassword: { env: 'SIFT_REGISTRY_PASSWORD', type: 'string' },
   groupId: { env: 'SIFT_SINK_GROUP_ID', type: 'string' },
   port: { env: 'SIFT_SINK_PORT', type: 'integer' },
   host: { env: 'SIFT_SINK_HOST', type: 'string' },

@@ -1,7 +1,7 @@
 import { createLogger, listen } from '@sift/common';
 import type { Logger, RunningServer } from '@sift/common';
 import { KafkaEventLog } from '@sift/event-log';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
 import { ElasticsearchEventStore } from './adapters/elasticsearch/elasticsearch-event-store';
 import { KafkaConsumerLag } from './adapters/kafka/kafka-consumer-lag';
 import { buildSinkApp } from './app';
@@ -24,7 +24,7 @@ export async function startSink(
   const sink = buildSinkApp(config, {
     log,
     store,
-    schemas: new RegistryClient({ url: config.registryUrl }),
+    schemas: registryClientFromConfig(config),
     lag: new KafkaConsumerLag(config.kafkaBrokers, `${clientId}-lag`),
     logger,
   });

@@ -30,6 +30,24 @@ export interface paths {
     post?: never;
     delete?: never;
     options?: never;
+    /** The pixel, without the body (the event is kept as for GET) */
+    head: operations['pixelHead'];
+    patch?: never;
+    trace?: never;
+  };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics */
+    get: operations['metrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
     head?: never;
     patch?: never;
     trace?: never;
@@ -63,7 +81,8 @@ export interface paths {
     /** Send a batch of events */
     post: operations['postEvents'];
     delete?: never;
-    options?: never;
+    /** CORS preflight for browser trackers */
+    options: operations['preflightEvents'];
     head?: never;
     patch?: never;
     trace?: never;
@@ -186,21 +205,34 @@ export interface operations {
           };
         };
       };
+      /** @description Only GET and HEAD. */
+      405: {
+        headers: {
+          /** @description The methods the path takes. */
+          Allow?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   pixel: {
     parameters: {
-      query: {
-        /** @description Event data: base64url JSON. */
-        d: string;
-        /** @description Event type. */
-        e: string;
+      query?: {
+        /** @description Event data: base64url of UTF-8 JSON. Missing, or not base64url JSON: a bad event, still answered with the GIF. */
+        d?: string;
+        /** @description Event type. Missing or malformed: a bad event, still answered with the GIF. */
+        e?: string;
         /** @description Event id (UUID). */
         id?: string;
         /** @description Sent at, ISO 8601. */
         sa?: string;
-        /** @description Schema version; latest when left out. */
-        v?: number;
+        /** @description Test id (as X-Sift-Test-Id). */
+        tid?: string;
+        /** @description Schema version, an integer from 1 to 2147483647; latest when left out. Anything else makes the event a bad event (invalid_envelope), still answered with the GIF. */
+        v?: string;
       };
       header?: never;
       path?: never;
@@ -208,13 +240,109 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Always a 1×1 GIF. */
+      /** @description The 1×1 GIF: the request was kept, as a good or a bad event (or, in raw mode, recorded). */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'image/gif': string;
+        };
+      };
+      /** @description The 1×1 GIF: a fault of the collector itself; never caused by what a client sends. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/gif': string;
+        };
+      };
+      /** @description The 1×1 GIF: the event log or the registry cannot be reached now; try again after Retry-After seconds. */
+      503: {
+        headers: {
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'image/gif': string;
+        };
+      };
+    };
+  };
+  pixelHead: {
+    parameters: {
+      query?: {
+        /** @description Event data: base64url of UTF-8 JSON. Missing, or not base64url JSON: a bad event, still answered with the GIF. */
+        d?: string;
+        /** @description Event type. Missing or malformed: a bad event, still answered with the GIF. */
+        e?: string;
+        /** @description Event id (UUID). */
+        id?: string;
+        /** @description Sent at, ISO 8601. */
+        sa?: string;
+        /** @description Test id (as X-Sift-Test-Id). */
+        tid?: string;
+        /** @description Schema version, an integer from 1 to 2147483647; latest when left out. Anything else makes the event a bad event (invalid_envelope), still answered with the GIF. */
+        v?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The 1×1 GIF: the request was kept, as a good or a bad event (or, in raw mode, recorded). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The 1×1 GIF: a fault of the collector itself; never caused by what a client sends. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The 1×1 GIF: the event log or the registry cannot be reached now; try again after Retry-After seconds. */
+      503: {
+        headers: {
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  metrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Metrics in the Prometheus text format (sift_collector_received_total, sift_collector_events_total{verdict,kind}, ...). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description Only GET and HEAD. */
+      405: {
+        headers: {
+          /** @description The methods the path takes. */
+          Allow?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
         };
       };
     };
@@ -237,6 +365,17 @@ export interface operations {
           'application/json': Record<string, never>;
         };
       };
+      /** @description Only GET and HEAD. */
+      405: {
+        headers: {
+          /** @description The methods the path takes. */
+          Allow?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   postEvents: {
@@ -249,15 +388,16 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    /** @description JSON, or the same JSON as text/plain (navigator.sendBeacon); gzip or deflate Content-Encoding accepted. */
+    /** @description Bodies are read as UTF-8 whatever the Content-Type says (JSON, text/plain from navigator.sendBeacon, or any other); gzip or deflate Content-Encoding accepted. Each event may nest at most SIFT_COLLECTOR_MAX_EVENT_DEPTH levels (64). Duplicate keys: the last wins, as in JSON.parse. */
     requestBody: {
       content: {
         'application/json': components['schemas']['EventBatch'];
+        'application/octet-stream': string;
         'text/plain': string;
       };
     };
     responses: {
-      /** @description The body was split into events; each has a verdict. */
+      /** @description The body was split into events; each has a verdict. An event nested too deep, holding a number beyond a double's range, with a version outside 1..2147483647 or any other fault is a rejected verdict here, never an error status. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -266,16 +406,28 @@ export interface operations {
           'application/json': components['schemas']['BatchResult'];
         };
       };
-      /** @description The body is not a batch of events (malformed JSON, not {"events": [...]}, unreadable encoding); it is kept whole as one bad event. */
+      /** @description The body is not a batch of events (malformed JSON, not UTF-8, not {"events": [...]}, an unknown or corrupt Content-Encoding): it is kept whole as one bad event (index null). Also an ErrorBody when the body could not be read at all (the connection broke). */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['BatchResult'];
+          'application/json':
+            components['schemas']['BatchResult'] | components['schemas']['ErrorBody'];
         };
       };
-      /** @description The body is over the size limit; it is kept, cut at the limit, as one bad event. */
+      /** @description The method is not POST or OPTIONS. */
+      405: {
+        headers: {
+          /** @description The methods the path takes. */
+          Allow?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The body is over the size limit, or the batch holds more events than the limit; it is kept, cut at the limit, as one bad event. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -284,10 +436,48 @@ export interface operations {
           'application/json': components['schemas']['BatchResult'];
         };
       };
-      /** @description The event log cannot take events now; try again after Retry-After seconds. */
+      /** @description A fault of the collector itself (its log has the cause); never caused by what a client sends. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The event log or the registry cannot be reached now (or refuses the collector's credentials); nothing was accepted: try again after Retry-After seconds. */
       503: {
         headers: {
           'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  preflightEvents: {
+    parameters: {
+      query?: never;
+      header?: {
+        Origin?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The origin is allowed (SIFT_COLLECTOR_CORS_ORIGINS); the Access-Control-* headers say what it may send. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The origin is not allowed (or none was given). */
+      403: {
+        headers: {
           [name: string]: unknown;
         };
         content: {

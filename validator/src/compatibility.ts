@@ -1,4 +1,4 @@
-import type { SchemaFormat, SchemaText } from './schema-format';
+import type { CompatibilityOptions, SchemaFormat, SchemaText } from './schema-format';
 
 /** Confluent's compatibility levels. */
 export const compatibilityLevels = [
@@ -25,12 +25,14 @@ export interface PreviousVersion extends SchemaText {
  * and returns why it is not compatible, in words; empty when it is. Non-transitive levels
  * look at the latest version only. BACKWARD: the candidate reads data written with the old
  * schema; FORWARD: the old schema reads data written with the candidate; FULL: both.
+ * `options` tune the rules (Confluent's by default).
  */
 export function compatibilityMessages(
   format: SchemaFormat,
   level: CompatibilityLevel,
   candidate: SchemaText,
   previous: PreviousVersion[],
+  options: CompatibilityOptions = {},
 ): string[] {
   if (level === 'NONE' || previous.length === 0) return [];
   const against = level.endsWith('_TRANSITIVE') ? previous : previous.slice(-1);
@@ -49,7 +51,7 @@ export function compatibilityMessages(
     if (forward)
       checks.push(['data written with the new schema cannot be read by', old, candidate]);
     for (const [what, reader, writer] of checks) {
-      for (const issue of format.readerIncompatibilities(reader, writer)) {
+      for (const issue of format.readerIncompatibilities(reader, writer, options)) {
         messages.push(
           `${level}: ${what} version ${old.version}: ${issue.message} (${issue.keyword} at ${issue.path || '/'})`,
         );

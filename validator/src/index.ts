@@ -1,4 +1,5 @@
 export type {
+  CompatibilityOptions,
   CompiledSchema,
   Incompatibility,
   ReferencedSchema,
@@ -8,6 +9,7 @@ export type {
 } from './schema-format';
 export { avroFormat } from './formats/avro/avro-format';
 export { jsonSchemaFormat } from './formats/json-schema/json-schema-format';
+export { compilePattern } from './formats/json-schema/safe-pattern';
 export { ValidatorCache, schemaFormat } from './validator-cache';
 export { compatibilityLevels, compatibilityMessages } from './compatibility';
 export type { CompatibilityLevel, PreviousVersion } from './compatibility';

@@ -30,6 +30,16 @@ export interface Incompatibility {
   message: string;
 }
 
+/** How strictly compatibility is judged; Confluent's rules unless an option says otherwise. */
+export interface CompatibilityOptions {
+  /**
+   * JSON Schema: refuse a property that becomes required even when it has a `default`
+   * (Confluent accepts it, as `REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED`; Sift's validator fills
+   * no JSON Schema defaults, so data written without it is refused). Default false.
+   */
+  strictRequired?: boolean;
+}
+
 /** A schema ready to check and encode event data. */
 export interface CompiledSchema {
   readonly schemaType: SchemaType;
@@ -61,5 +71,9 @@ export interface SchemaFormat {
   /** Compiles a schema into a validator; throws like `canonicalize`. */
   compile(schema: SchemaText): CompiledSchema;
   /** Every reason data written with `writer` cannot be read with `reader`; empty when it can. */
-  readerIncompatibilities(reader: SchemaText, writer: SchemaText): Incompatibility[];
+  readerIncompatibilities(
+    reader: SchemaText,
+    writer: SchemaText,
+    options?: CompatibilityOptions,
+  ): Incompatibility[];
 }

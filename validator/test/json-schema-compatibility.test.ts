@@ -103,14 +103,34 @@ describe('jsonSchemaReaderIncompatibilities', () => {
       ]);
     });
 
-    it('refuses a required property added with a default, since Sift fills no defaults (Confluent accepts it)', () => {
-      const reader = closed(
-        { sku: { type: 'string' }, coupon: { type: 'string', default: 'none' } },
-        { required: ['coupon'] },
-      );
-      expect(found(reader, closed({ sku: { type: 'string' } }))).toEqual([
-        'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL /properties/coupon',
-      ]);
+    describe('a property made required with a default', () => {
+      const sku = { type: 'string' };
+      const coupon = { type: 'string', default: 'none' };
+      const added = closed({ sku, coupon }, { required: ['coupon'] });
+      const becameRequired = closed({ sku, coupon }, { required: ['sku', 'coupon'] });
+      const optional = closed({ sku, coupon }, { required: ['sku'] });
+
+      it('accepts it, as Confluent does (REQUIRED_..._WITH_DEFAULT_ADDED)', () => {
+        expect(found(added, closed({ sku }))).toEqual([]);
+        expect(found(becameRequired, optional)).toEqual([]);
+      });
+
+      it('refuses it with strictRequired, since Sift fills no defaults', () => {
+        const strict = (reader: JsonSchemaDocument, writer: JsonSchemaDocument): string[] =>
+          jsonSchemaReaderIncompatibilities(reader, writer, undefined, {
+            strictRequired: true,
+          }).map(({ keyword, path }) => `${keyword} ${path}`);
+        expect(strict(added, closed({ sku }))).toEqual([
+          'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL /properties/coupon',
+        ]);
+        expect(strict(becameRequired, optional)).toEqual(['REQUIRED_ATTRIBUTE_ADDED /required/1']);
+      });
+
+      it('still refuses a property with a schema added to an open content model', () => {
+        expect(found(open({ sku, coupon }, { required: ['coupon'] }), open({ sku }))).toEqual([
+          'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL /properties/coupon',
+        ]);
+      });
     });
 
     it('refuses a property with a schema added to an open content model', () => {
@@ -490,13 +510,38 @@ describe('jsonSchemaReaderIncompatibilities', () => {
       expect(found(tuple, { ...tuple, additionalItems: false })).toEqual([]);
     });
 
-    it('judges tuple items added after a single items schema against that schema', () => {
+    it('refuses tuple items added after a single items schema, as Confluent (open content model)', () => {
       const strings = { type: 'array', items: { type: 'string' } };
-      expect(found({ type: 'array', items: [{ type: 'string' }, {}] }, strings)).toEqual([]);
-      expect(found({ type: 'array', items: [{ type: 'string', maxLength: 2 }] }, strings)).toEqual([
-        'MAX_LENGTH_ADDED /items/0/maxLength',
-        'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL /items/0',
+      expect(found({ type: 'array', items: [{ type: 'string' }, {}] }, strings)).toEqual([
+        'ITEM_ADDED_TO_OPEN_CONTENT_MODEL /items/0',
       ]);
+      expect(found({ type: 'array', prefixItems: [{ type: 'string' }] }, strings)).toEqual([
+        'ITEM_ADDED_TO_OPEN_CONTENT_MODEL /prefixItems/0',
+      ]);
+      // additionalItems: false beside the single schema closes the content model.
+      expect(
+        found(
+          { type: 'array', items: [{ type: 'string' }] },
+          { ...strings, additionalItems: false },
+        ),
+      ).toEqual([]);
+    });
+
+    it('refuses additionalItems made false beside a single items schema or none, as Confluent', () => {
+      const strings = { type: 'array', items: { type: 'string' } };
+      expect(found({ ...strings, additionalItems: false }, strings)).toEqual([
+        'ADDITIONAL_ITEMS_REMOVED /additionalItems',
+      ]);
+      expect(
+        found({ ...strings, additionalItems: false }, { ...strings, additionalItems: true }),
+      ).toEqual(['ADDITIONAL_ITEMS_REMOVED /additionalItems']);
+      expect(found({ type: 'array', additionalItems: false }, { type: 'array' })).toEqual([
+        'ADDITIONAL_ITEMS_REMOVED /additionalItems',
+      ]);
+      expect(found({ ...strings, additionalItems: { type: 'string' } }, strings)).toEqual([
+        'ADDITIONAL_ITEMS_NARROWED /additionalItems',
+      ]);
+      expect(found(strings, { ...strings, additionalItems: false })).toEqual([]);
     });
 
     it('refuses maxItems lowered, minItems raised and uniqueItems added', () => {

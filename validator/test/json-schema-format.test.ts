@@ -203,6 +203,56 @@ describe('jsonSchemaFormat issue details', () => {
   });
 });
 
+describe('jsonSchemaFormat with well-known metaschemas', () => {
+  const igluSchemas = join(__dirname, '../../test/fixtures/iglu-central/schemas');
+  const iglu = (path: string): string => readFileSync(join(igluSchemas, path), 'utf8');
+
+  it("validates instances against draft-07's metaschema through $ref, from the local copy", () => {
+    const compiled = jsonSchemaFormat.compile({
+      schema: JSON.stringify({
+        type: 'object',
+        properties: { definition: { $ref: 'http://json-schema.org/draft-07/schema#' } },
+      }),
+    });
+    expect(compiled.validate({ definition: { type: 'string', maxLength: 3 } }).issues).toEqual([]);
+    const { issues } = compiled.validate({ definition: { type: 'strin', maxLength: -1 } });
+    expect(issues.map(({ keyword, path }) => `${keyword} ${path}`)).toEqual(
+      expect.arrayContaining(['minimum /definition/maxLength', 'anyOf /definition/type']),
+    );
+  });
+
+  it.each([
+    ['draft-04', 'http://json-schema.org/draft-04/schema#'],
+    ['draft-06', 'http://json-schema.org/draft-06/schema#'],
+    ['draft-07 over https', 'https://json-schema.org/draft-07/schema'],
+    ['2019-09', 'https://json-schema.org/draft/2019-09/schema'],
+    ['2020-12', 'https://json-schema.org/draft/2020-12/schema'],
+  ])('resolves a $ref to the %s metaschema', (_name, url) => {
+    const compiled = jsonSchemaFormat.compile({ schema: JSON.stringify({ $ref: url }) });
+    expect(compiled.validate({ type: 'object', required: ['a'] }).issues).toEqual([]);
+    expect(compiled.validate({ type: 42 }).issues).not.toEqual([]);
+  });
+
+  it("registers Iglu's self-describing metaschema, which $refs draft-04", () => {
+    const text = iglu('com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0');
+    expect(() => jsonSchemaFormat.canonicalize({ schema: text })).not.toThrow();
+  });
+
+  it("validates Sauna commands against Iglu's instance-iglu-only metaschema", () => {
+    const compiled = jsonSchemaFormat.compile({
+      schema: iglu('com.snowplowanalytics.sauna.commands/command/jsonschema/1-0-0'),
+    });
+    const envelope = { schema: 'iglu:com.acme/envelope/jsonschema/1-0-0', data: {} };
+    expect(compiled.validate({ envelope, command: envelope }).issues).toEqual([]);
+    const { issues } = compiled.validate({ envelope: { schema: 'nope', data: {} }, command: {} });
+    expect(issues.map(({ keyword, path }) => `${keyword} ${path}`)).toEqual([
+      'pattern /envelope/schema',
+      'required /command/schema',
+      'required /command/data',
+    ]);
+  });
+});
+
 describe('ValidatorCache', () => {
   it('compiles a schema once per id', () => {
     const cache = new ValidatorCache();

@@ -10,7 +10,8 @@ import {
   writeCodegen,
 } from '@sift/codegen';
 import type { CodegenSchemaSource, EventSelection } from '@sift/codegen';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
+import { loadRegistryCredentials } from '../registry-credentials';
 import type { CommandIo } from './recover';
 import { EXIT_USAGE } from './schemas-commands';
 
@@ -44,14 +45,14 @@ function intervalArgument(value: string): number {
 
 function sourceOf(options: CodegenOptions, env: NodeJS.ProcessEnv): CodegenSchemaSource {
   if (options.schemas) return new FolderSchemaSource(options.schemas);
-  const username = env['SIFT_REGISTRY_USERNAME'];
-  const password = env['SIFT_REGISTRY_PASSWORD'];
   return new RegistryCodegenSource(
-    new RegistryClient({
-      url: options.registry || env['SIFT_REGISTRY_URL'] || 'http://127.0.0.1:8081',
-      latestTtlMs: 0,
-      ...(username && password ? { auth: { username, password } } : {}),
-    }),
+    registryClientFromConfig(
+      {
+        registryUrl: options.registry || env['SIFT_REGISTRY_URL'] || 'http://127.0.0.1:8081',
+        ...loadRegistryCredentials(env),
+      },
+      { latestTtlMs: 0 },
+    ),
   );
 }
 
@@ -66,8 +67,8 @@ export async function runCodegenCommand(
     io.stderr('sift codegen: give --registry or --schemas, not both\n');
     return EXIT_USAGE;
   }
-  const source = sourceOf(options, env);
   try {
+    const source = sourceOf(options, env);
     if (options.check) {
       const result = await checkCodegen(source, options.out, options.events);
       if (result.upToDate) {
@@ -104,7 +105,10 @@ export async function runCodegenCommand(
     return 0;
   } catch (error) {
     io.stderr(`sift codegen: ${(error as Error).message}\n`);
-    return isSiftError(error) && error.code === 'SIFT_REQUEST_INVALID' ? EXIT_USAGE : 1;
+    const usage =
+      isSiftError(error) &&
+      (error.code === 'SIFT_REQUEST_INVALID' || error.code === 'SIFT_CONFIG_INVALID');
+    return usage ? EXIT_USAGE : 1;
   }
 }
 

@@ -1,8 +1,9 @@
 import { ConflictError, isSiftError, ValidationError } from '@sift/common';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
 import { compatibilityLevels } from '@sift/validator';
 import type { CompatibilityLevel } from '@sift/validator';
 import { HttpRegistryLookup } from '../http-registry-lookup';
+import { loadRegistryCredentials } from '../registry-credentials';
 import {
   groupByEventType,
   listSchemaFiles,
@@ -14,13 +15,6 @@ import { formatCheckReport } from './format-check-report';
 import { checkSchemas } from './schemas-check';
 
 /** Where a command writes. */
-/** Basic credentials from `SIFT_REGISTRY_USERNAME` / `SIFT_REGISTRY_PASSWORD`, when both are set. */
-function registryAuth(env: NodeJS.ProcessEnv): { auth?: { username: string; password: string } } {
-  const username = env['SIFT_REGISTRY_USERNAME'];
-  const password = env['SIFT_REGISTRY_PASSWORD'];
-  return username && password ? { auth: { username, password } } : {};
-}
-
 export interface CommandOutput {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -77,7 +71,14 @@ export async function schemasCheck(
     const files = await readFolder(options.dir);
     const report = await checkSchemas(files, {
       ...(options.level ? { level: options.level } : {}),
-      ...(registryUrl ? { registry: new HttpRegistryLookup(registryUrl, registryAuth(env)) } : {}),
+      ...(registryUrl
+        ? {
+            registry: new HttpRegistryLookup({
+              registryUrl,
+              ...loadRegistryCredentials(env),
+            }),
+          }
+        : {}),
     });
     out.stdout(
       options.format === 'json'
@@ -118,7 +119,7 @@ export async function schemasPush(
   let registered = 0;
   try {
     await pushSchemas(
-      new RegistryClient({ url, ...registryAuth(env) }),
+      registryClientFromConfig({ registryUrl: url, ...loadRegistryCredentials(env) }),
       files,
       ({ file, id, version }) => {
         registered++;

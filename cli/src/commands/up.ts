@@ -4,8 +4,9 @@ import { createLogger } from '@sift/common';
 import { loadCollectorConfig, startCollector } from '@sift/collector';
 import { loadConsoleConfig, startConsole } from '@sift/console';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
 import { loadSinkConfig, startSink } from '@sift/sinks';
+import { checkRegistryCredentials } from '../check-registry-credentials';
 import { startEmbedded, stopAll } from '../embedded/start-embedded';
 import { ensureLocalServices, stopLocalServices } from '../local-services';
 import { runUntilSignal } from '../run-until-signal';
@@ -54,12 +55,12 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv): Promise<vo
     running.push({ name: 'registry', close: registry.close });
     const registryUrl = env['SIFT_REGISTRY_URL'] || registry.url;
     const serviceEnv = { ...env, SIFT_REGISTRY_URL: registryUrl };
+    const connection = loadCollectorConfig(serviceEnv);
+    const registryClient = registryClientFromConfig(connection);
+    await checkRegistryCredentials(registryClient, connection, logger);
 
     if (existsSync(options.schemas)) {
-      const pushed = await pushSchemas(
-        new RegistryClient({ url: registryUrl }),
-        await readSchemasFolder(options.schemas),
-      );
+      const pushed = await pushSchemas(registryClient, await readSchemasFolder(options.schemas));
       logger.info({ schemas: pushed.length, from: options.schemas }, 'schemas registered');
     }
     for (const kind of ['good', 'bad'] as const) {

@@ -7,12 +7,14 @@ import {
   buildConsoleApp,
   createConsoleUi,
   loadConsoleConfig,
+  ResetWatermarkLog,
   trackEventStreams,
 } from '@sift/console';
 import { BoundedEventLog, FileEventLog } from '@sift/event-log';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
 import { buildSinkApp, loadSinkConfig, SqliteEventStore } from '@sift/sinks';
+import { checkRegistryCredentials } from '../check-registry-credentials';
 import type { Stoppable } from '../run-until-signal';
 import { loadEmbeddedConfig } from './embedded-config';
 import { registerSchemasFolder, watchSchemasFolder } from './schema-watcher';
@@ -66,6 +68,13 @@ export async function startEmbedded(
       logger: createLogger('event-log'),
     });
     running.push({ name: 'event log', close: () => fileLog.close() });
+    // The sinks read through the reset point: a reset also drops what they have not stored yet.
+    const resetLog = await ResetWatermarkLog.open({
+      inner: fileLog,
+      topics: [collectorConfig.goodTopic, collectorConfig.badTopic],
+      end: async (topic) => (await fileLog.bounds(topic)).next,
+      file: join(config.dataDir, 'reset-point.json'),
+    });
     const store = new SqliteEventStore({
       file: join(config.dataDir, 'events.db'),
       maxEvents: config.storeMaxEvents,
@@ -76,7 +85,9 @@ export async function startEmbedded(
     const registry = await startRegistry(registryConfig, createLogger('registry'));
     running.push({ name: 'registry', close: registry.close });
     const registryUrl = env['SIFT_REGISTRY_URL'] || registry.url;
-    const registryClient = new RegistryClient({ url: registryUrl });
+    // Every client below uses the same SIFT_REGISTRY_USERNAME / SIFT_REGISTRY_PASSWORD.
+    const registryClient = registryClientFromConfig({ ...collectorConfig, registryUrl });
+    await checkRegistryCredentials(registryClient, { ...collectorConfig, registryUrl }, logger);
     if (options.schemas !== undefined) {
       await registerSchemasFolder(registryClient, options.schemas, logger);
       if (config.watchSchemas) {
@@ -87,9 +98,9 @@ export async function startEmbedded(
 
     for (const sinkConfig of sinkConfigs) {
       const sink = buildSinkApp(sinkConfig, {
-        log: fileLog,
+        log: resetLog,
         store,
-        schemas: new RegistryClient({ url: registryUrl }),
+        schemas: registryClientFromConfig({ ...sinkConfig, registryUrl }),
         logger: createLogger(`sink-${sinkConfig.kind}`),
       });
       await sink.start();
@@ -111,6 +122,7 @@ export async function startEmbedded(
       buildConsoleApp(consoleConfig, {
         query: store,
         logger: createLogger('console'),
+        reset: resetLog,
         routers: [ui.router],
       }),
       consoleConfig.port,
@@ -144,7 +156,10 @@ export async function startEmbedded(
     collectorApp.use(
       buildCollectorApp(collectorConfig, {
         schemas: new RegistrySchemaSource(
-          new RegistryClient({ url: registryUrl, latestTtlMs: collectorConfig.schemaCacheMs }),
+          registryClientFromConfig(
+            { ...collectorConfig, registryUrl },
+            { latestTtlMs: collectorConfig.schemaCacheMs },
+          ),
         ),
         log,
         logger: collectorLogger,

@@ -20,9 +20,10 @@ function answeredIds(chunk: unknown): string[] {
 /**
  * The collector's synchronous option in the embedded deployment: a `POST /v1/events` with
  * `?wait=indexed` (or header `X-Sift-Wait: indexed`) is answered once every event it lists is
- * in the event store, so a test can query right after. The answer is the collector's own,
- * plus `X-Sift-Indexed: true`, or `false` when `timeoutMs` passed first or the store failed
- * (the failure is logged; the answer still goes out).
+ * in the event store, so a test can query right after: the verdicts of a 200 and the one bad
+ * event of a refused body (400, 413) alike. The answer is the collector's own, plus
+ * `X-Sift-Indexed: true`, or `false` when `timeoutMs` passed first, the store failed (the
+ * failure is logged; the answer still goes out) or the collector stored nothing (5xx).
  */
 export function waitForIndexed(
   query: EventQuery,
@@ -37,7 +38,11 @@ export function waitForIndexed(
     }
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
-      const ids = res.statusCode < 300 ? answeredIds(args[0]) : [];
+      if (res.statusCode >= 500) {
+        if (!res.headersSent) res.setHeader('X-Sift-Indexed', 'false');
+        return end(...args);
+      }
+      const ids = answeredIds(args[0]);
       void waitForIds(query, ids, { timeoutMs })
         .then(
           (missing) => missing.length === 0,

@@ -17,14 +17,29 @@ function failingQuery(): EventQuery {
   };
 }
 
-/** A collector stand-in behind the wait: answers the ids it was sent. */
-function collector(query: EventQuery, logger = createLogger('test', 'silent')) {
+/** A collector stand-in behind the wait: answers `status` listing the ids it was sent. */
+function collector(query: EventQuery, logger = createLogger('test', 'silent'), status = 200) {
   const app = express();
   app.use(waitForIndexed(query, 1_000, logger));
   app.post('/v1/events', (_req, res) => {
-    res.json({ events: [{ id: 'e-1' }, { id: 'e-2' }] });
+    res.status(status).json({ events: [{ id: 'e-1' }, { id: 'e-2' }] });
   });
   return app;
+}
+
+/** A store that holds an event once it has been asked for it `after` times. */
+function slowQuery(after: number): EventQuery & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    ...failingQuery(),
+    asked,
+    get: async (id) => {
+      asked.push(id);
+      return asked.filter((one) => one === id).length > after
+        ? { id, verdict: 'bad', receivedAt: '', document: {} }
+        : undefined;
+    },
+  };
 }
 
 describe('waitForIndexed', () => {
@@ -52,5 +67,28 @@ describe('waitForIndexed', () => {
       .send({ events: [] })
       .expect(200);
     expect(answer.headers['x-sift-indexed']).toBe('true');
+  });
+
+  it.each([400, 413])(
+    'waits for the bad event of a refused body (%i) before confirming it',
+    async (status) => {
+      const query = slowQuery(1);
+      const answer = await request(collector(query, undefined, status))
+        .post('/v1/events?wait=indexed')
+        .send('not json')
+        .expect(status);
+      expect(answer.headers['x-sift-indexed']).toBe('true');
+      expect(new Set(query.asked)).toEqual(new Set(['e-1', 'e-2']));
+    },
+  );
+
+  it('says it did not wait when the collector stored nothing (5xx)', async () => {
+    const query = slowQuery(0);
+    const answer = await request(collector(query, undefined, 503))
+      .post('/v1/events?wait=indexed')
+      .send({ events: [] })
+      .expect(503);
+    expect(answer.headers['x-sift-indexed']).toBe('false');
+    expect(query.asked).toEqual([]);
   });
 });

@@ -13,6 +13,12 @@ export interface EventEnvelope {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT_TYPE = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)+$/;
 
+/** Longest event type (registry subject) taken, characters; a longer one cannot be a subject's name in a URL. */
+export const MAX_EVENT_TYPE_CHARS = 255;
+
+/** Highest schema version: Confluent registries number versions with 32-bit signed integers. */
+export const MAX_SCHEMA_VERSION = 2147483647;
+
 /** Whether a sender-given id is a UUID Sift keeps as the event id. */
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
@@ -31,7 +37,13 @@ export function readEnvelope(
   }
   const issues: ValidationIssue[] = [];
   const { event, version, id, sent_at: sentAt, context, data } = raw;
-  if (typeof event !== 'string' || !EVENT_TYPE.test(event)) {
+  if (typeof event === 'string' && event.length > MAX_EVENT_TYPE_CHARS) {
+    issues.push({
+      path: '/event',
+      keyword: 'maxLength',
+      message: `/event is ${event.length} characters; an event type has at most ${MAX_EVENT_TYPE_CHARS}`,
+    });
+  } else if (typeof event !== 'string' || !EVENT_TYPE.test(event)) {
     issues.push({
       path: '/event',
       keyword: event === undefined ? 'required' : 'pattern',
@@ -41,11 +53,22 @@ export function readEnvelope(
           : '/event must be a dotted event type such as "com.acme.checkout_completed"',
     });
   }
-  if (version !== undefined && !(Number.isInteger(version) && (version as number) >= 1)) {
+  if (
+    version !== undefined &&
+    !(
+      Number.isInteger(version) &&
+      (version as number) >= 1 &&
+      (version as number) <= MAX_SCHEMA_VERSION
+    )
+  ) {
     issues.push({
       path: '/version',
-      keyword: 'type',
-      message: '/version must be a positive integer',
+      keyword: !Number.isInteger(version)
+        ? 'type'
+        : (version as number) < 1
+          ? 'minimum'
+          : 'maximum',
+      message: `/version must be an integer from 1 to ${MAX_SCHEMA_VERSION} (a registered schema version)`,
     });
   }
   if (id !== undefined && typeof id !== 'string') {

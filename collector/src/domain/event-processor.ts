@@ -6,6 +6,14 @@ import { encodeWireFormat } from '@sift/registry-client';
 import type { ValidatorCache } from '@sift/validator';
 import type { ResolvedSchema, SchemaMiss, SchemaSource } from '../ports';
 import { isUuid, readEnvelope } from './envelope';
+import {
+  boundedJson,
+  cutToBytes,
+  DEFAULT_MAX_EVENT_DEPTH,
+  eventTexts,
+  inspectEventShape,
+} from './json-shape';
+import type { ShapeIssue } from './json-shape';
 import { pixelEvent } from './pixel';
 import { enrichEventTime, runEnrichmentHooks, SharedEnrichments } from './enrichment';
 import type { EnrichmentHook, EnrichmentOptions } from './enrichment';
@@ -49,6 +57,8 @@ export interface EventLimits {
   maxBatchEvents: number;
   /** Largest single event, bytes of its JSON; default 65536. */
   maxEventBytes: number;
+  /** Most levels of nesting in one event, the event object counting as one; default 64. */
+  maxEventDepth: number;
 }
 
 /** What the processor needs from outside. */
@@ -63,6 +73,9 @@ export interface EventProcessorDeps {
   now?: () => Date;
   newId?: () => string;
 }
+
+/** The source text of an event of the request, by its index, when the request had one. */
+type SourceTextOf = (index: number) => string | undefined;
 
 /** Schema look-ups of one request, by event type and version. */
 type SchemaLookups = Map<string, Promise<ResolvedSchema | SchemaMiss>>;
@@ -93,7 +106,12 @@ export class EventProcessor {
   constructor(private readonly deps: EventProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
-    this.limits = { maxBatchEvents: 500, maxEventBytes: 65536, ...deps.limits };
+    this.limits = {
+      maxBatchEvents: 500,
+      maxEventBytes: 65536,
+      maxEventDepth: DEFAULT_MAX_EVENT_DEPTH,
+      ...deps.limits,
+    };
     this.shared = new SharedEnrichments(deps.enrichment);
     this.hooks = deps.hooks ?? [];
   }
@@ -136,7 +154,24 @@ export class EventProcessor {
     }
     // No event can pass the event limit when the whole body is within it.
     const bodyBytes = Buffer.byteLength(body);
-    return this.processEvents(events, source, receivedAt, meta, bodyBytes);
+    // Found only when an event must be kept exactly as sent (too deep, a number out of range).
+    let texts: string[] | undefined | null = null;
+    const textOf = (index: number) => {
+      if (texts === null) {
+        const found = eventTexts(body);
+        texts = found?.length === events.length ? found : undefined;
+      }
+      return texts?.[index];
+    };
+    return this.processEvents(events, source, receivedAt, meta, bodyBytes, textOf);
+  }
+
+  /**
+   * Why an event cannot be taken as parsed (nested too deep, a number out of range), or
+   * undefined: checked before any recursive work on it.
+   */
+  shapeIssue(event: unknown): ShapeIssue | undefined {
+    return inspectEventShape(event, this.limits.maxEventDepth);
   }
 
   /**
@@ -159,17 +194,21 @@ export class EventProcessor {
     ]);
   }
 
-  /** A body Sift cannot decode (`reason` says why): one bad event holding its bytes in base64. */
+  /**
+   * A body Sift cannot decode (`reason` says why, `keyword` names the rule: `contentEncoding`,
+   * `utf8`): one bad event holding its bytes in base64.
+   */
   rejectUnreadableBody(
     base64: string,
     reason: string,
     source: RequestSource,
     meta: RequestMeta = {},
+    keyword = 'contentEncoding',
   ): Collected {
     return this.rejectWhole(base64, source, this.now().toISOString(), 'malformed_json', meta, [
       {
         path: '',
-        keyword: 'contentEncoding',
+        keyword,
         message: `${reason}; the payload is the body's bytes in base64`,
       },
     ]);
@@ -192,7 +231,7 @@ export class EventProcessor {
     if ('issue' in read) {
       return this.rejectWhole(rawQuery, source, receivedAt, 'malformed_json', meta, [read.issue]);
     }
-    return this.processEvents([read.event], source, receivedAt, meta);
+    return this.processEvents([read.event], source, receivedAt, meta, undefined, () => rawQuery);
   }
 
   /** Processes events already parsed out of a request; each gets a verdict. */
@@ -202,13 +241,16 @@ export class EventProcessor {
     receivedAt: string,
     meta: RequestMeta = {},
     bodyBytes?: number,
+    textOf: SourceTextOf = () => undefined,
   ): Promise<Collected> {
     const collected: Collected = { good: [], bad: [], verdicts: [] };
     const checkSize = bodyBytes === undefined || bodyBytes > this.limits.maxEventBytes;
     // A batch's events share a few event types: each is looked up once per request.
     const lookups: SchemaLookups = new Map();
     const outcomes = await Promise.all(
-      events.map((raw) => this.processEvent(raw, source, receivedAt, meta, checkSize, lookups)),
+      events.map((raw, index) =>
+        this.processEvent(raw, source, receivedAt, meta, checkSize, lookups, () => textOf(index)),
+      ),
     );
     outcomes.forEach((outcome, index) => {
       if ('record' in outcome) {
@@ -230,9 +272,19 @@ export class EventProcessor {
     meta: RequestMeta,
     checkSize: boolean,
     lookups: SchemaLookups,
+    sourceText: () => string | undefined,
   ): Promise<{ record: LogRecord; id: string } | { bad: BadEvent }> {
+    // Before anything recursive (serializing, validating, encoding) touches the event.
+    const shape = this.shapeIssue(raw);
     // Serialized only when needed: for a bad event's payload, or to measure a possibly large event.
-    const payloadOf = () => JSON.stringify(raw) ?? 'undefined';
+    // An event JSON.stringify cannot render as sent is kept as its source text, cut at the limit.
+    const payloadOf = () =>
+      shape === undefined
+        ? (JSON.stringify(raw) ?? 'undefined')
+        : cutToBytes(
+            sourceText() ?? boundedJson(raw, this.limits.maxEventDepth),
+            this.limits.maxEventBytes,
+          );
     const givenId = (raw as { id?: unknown } | null)?.id;
     const id = isUuid(givenId) ? givenId : this.newId();
     const testId = meta.testId ?? contextTestId(raw);
@@ -261,6 +313,7 @@ export class EventProcessor {
         ...(testId !== undefined ? { test_id: testId } : {}),
       },
     });
+    if (shape !== undefined) return bad(shape.kind, [shape.issue]);
     const bytes = checkSize ? Buffer.byteLength(payloadOf()) : 0;
     if (bytes > this.limits.maxEventBytes) {
       return bad('size_violation', [
@@ -308,14 +361,16 @@ export class EventProcessor {
       );
     }
 
-    const compiled = this.deps.validators.get(
-      resolved.id,
-      resolved.schemaType,
-      resolved.schema,
-      resolved.references,
-    );
+    let compiled: ReturnType<ValidatorCache['get']>;
     let checked: { issues: ValidationIssue[]; encoded?: Buffer };
     try {
+      // A registered schema that cannot be compiled fails its events, not the whole batch.
+      compiled = this.deps.validators.get(
+        resolved.id,
+        resolved.schemaType,
+        resolved.schema,
+        resolved.references,
+      );
       checked = compiled.validateAndEncode(envelope.data);
     } catch (error) {
       return bad(

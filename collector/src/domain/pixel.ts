@@ -1,5 +1,7 @@
 import type { ValidationIssue } from '@sift/common';
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * The event a pixel request carries (`GET /i?e=<event>&v=<version>&d=<base64url JSON data>`,
  * plus optional `id` and `sa` for sent_at), as an envelope of `POST /v1/events`; `pageUrl`,
@@ -14,7 +16,8 @@ export function pixelEvent(
   let data: unknown;
   if (encoded !== undefined) {
     try {
-      data = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+      // Fatal: bytes that are not UTF-8 are refused, not silently replaced.
+      data = JSON.parse(utf8.decode(Buffer.from(encoded, 'base64url')));
     } catch (error) {
       return {
         issue: {

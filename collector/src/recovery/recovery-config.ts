@@ -8,6 +8,10 @@ export interface RecoveryConfig {
   kafkaBrokers: string[];
   /** Registry base URL; default http://127.0.0.1:8081. */
   registryUrl: string;
+  /** Basic-auth user for a registry with auth on; set with `registryPassword`. */
+  registryUsername?: string;
+  /** Basic-auth password for a registry with auth on; set with `registryUsername`. */
+  registryPassword?: string;
   /** Elasticsearch base URL, for `--from index`; default http://127.0.0.1:9200. */
   elasticsearchUrl: string;
   /** Topic recovered events go to; default `sift.events.good`. */
@@ -24,6 +28,10 @@ export interface RecoveryConfig {
 export interface ValidateStageConfig {
   kafkaBrokers: string[];
   registryUrl: string;
+  /** Basic-auth user for a registry with auth on; set with `registryPassword`. */
+  registryUsername?: string;
+  /** Basic-auth password for a registry with auth on; set with `registryUsername`. */
+  registryPassword?: string;
   /** Topic of raw request bodies; default `sift.events.raw`. */
   rawTopic: string;
   goodTopic: string;
@@ -53,6 +61,8 @@ const recoverySchema: JSONSchemaType<RecoveryConfig> = {
       default: ['127.0.0.1:9092'],
     },
     registryUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8081' },
+    registryUsername: { type: 'string', minLength: 1, nullable: true },
+    registryPassword: { type: 'string', minLength: 1, nullable: true },
     elasticsearchUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:9200' },
     goodTopic: { type: 'string', minLength: 1, default: GOOD_TOPIC },
     badTopic: { type: 'string', minLength: 1, default: BAD_TOPIC },
@@ -78,6 +88,8 @@ const recoverySchema: JSONSchemaType<RecoveryConfig> = {
 const recoveryFields: EnvMap<RecoveryConfig> = {
   kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
   registryUrl: { env: 'SIFT_REGISTRY_URL', type: 'string' },
+  registryUsername: { env: 'SIFT_REGISTRY_USERNAME', type: 'string' },
+  registryPassword: { env: 'SIFT_REGISTRY_PASSWORD', type: 'string' },
   elasticsearchUrl: { env: 'SIFT_ELASTICSEARCH_URL', type: 'string' },
   goodTopic: { env: 'SIFT_GOOD_TOPIC', type: 'string' },
   badTopic: { env: 'SIFT_BAD_TOPIC', type: 'string' },
@@ -95,6 +107,8 @@ const validateSchema: JSONSchemaType<ValidateStageConfig> = {
       default: ['127.0.0.1:9092'],
     },
     registryUrl: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8081' },
+    registryUsername: { type: 'string', minLength: 1, nullable: true },
+    registryPassword: { type: 'string', minLength: 1, nullable: true },
     rawTopic: { type: 'string', minLength: 1, default: RAW_TOPIC },
     goodTopic: { type: 'string', minLength: 1, default: GOOD_TOPIC },
     badTopic: { type: 'string', minLength: 1, default: BAD_TOPIC },
@@ -125,6 +139,8 @@ const validateSchema: JSONSchemaType<ValidateStageConfig> = {
 const validateFields: EnvMap<ValidateStageConfig> = {
   kafkaBrokers: { env: 'SIFT_KAFKA_BROKERS', type: 'list' },
   registryUrl: { env: 'SIFT_REGISTRY_URL', type: 'string' },
+  registryUsername: { env: 'SIFT_REGISTRY_USERNAME', type: 'string' },
+  registryPassword: { env: 'SIFT_REGISTRY_PASSWORD', type: 'string' },
   rawTopic: { env: 'SIFT_RAW_TOPIC', type: 'string' },
   goodTopic: { env: 'SIFT_GOOD_TOPIC', type: 'string' },
   badTopic: { env: 'SIFT_BAD_TOPIC', type: 'string' },

@@ -1,7 +1,7 @@
 import type { Logger } from '@sift/common';
 import { KafkaEventLog } from '@sift/event-log';
 import type { EventLog } from '@sift/event-log';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
 import { ElasticsearchBadEventReader } from '../adapters/elasticsearch/elasticsearch-bad-event-reader';
 import { RegistrySchemaSource } from '../adapters/registry/registry-schema-source';
 import type { EnrichmentHook } from '../domain/enrichment';
@@ -60,9 +60,7 @@ export async function runRecovery(
             ...(overrides.topicIdleMs !== undefined ? { idleMs: overrides.topicIdleMs } : {}),
           })
         : ((overrides.index ?? ownIndex) as BadEventReader);
-    const schemas =
-      overrides.schemas ??
-      new RegistrySchemaSource(new RegistryClient({ url: config.registryUrl }));
+    const schemas = overrides.schemas ?? new RegistrySchemaSource(registryClientFromConfig(config));
     return await recoverEvents(reader, options, {
       schemas,
       log,

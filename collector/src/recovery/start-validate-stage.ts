@@ -4,7 +4,7 @@ import { createLogger, createMetricsRegistry, listen } from '@sift/common';
 import type { Logger, RunningServer } from '@sift/common';
 import { KafkaEventLog } from '@sift/event-log';
 import type { EventLog } from '@sift/event-log';
-import { RegistryClient } from '@sift/registry-client';
+import { registryClientFromConfig } from '@sift/registry-client';
 import { MaxmindGeoLookup } from '../adapters/maxmind/maxmind-geo-lookup';
 import { RegistrySchemaSource } from '../adapters/registry/registry-schema-source';
 import type { EnrichmentHook } from '../domain/enrichment';
@@ -37,7 +37,7 @@ export async function startValidateStage(
   const schemas =
     overrides.schemas ??
     new RegistrySchemaSource(
-      new RegistryClient({ url: config.registryUrl, latestTtlMs: config.schemaCacheMs }),
+      registryClientFromConfig(config, { latestTtlMs: config.schemaCacheMs }),
     );
   const metrics = createMetricsRegistry('validate');
   const requests = new Counter({

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import express from 'express';
 import type { Request, Response } from 'express';
 import { UpstreamError } from '@sift/common';
@@ -6,10 +7,31 @@ import { UpstreamError } from '@sift/common';
 export interface RegistryTarget {
   /** Base URL, e.g. `http://127.0.0.1:8081`. */
   url: string;
-  /** Basic credentials sent with every request when the registry requires them. */
+  /**
+   * The console's own basic credentials, for its own background work only (decoding stored
+   * events, recovery); never sent for a caller.
+   */
   auth?: { username: string; password: string };
+  /** The `Authorization` header of the caller a request is made for; sent as it is. */
+  callerAuthorization?: string;
   /** Per-request timeout, ms; default 10000. */
   timeoutMs?: number;
+}
+
+/** The challenge a 401 carries to the browser, so it asks for a registry user and password. */
+export const REGISTRY_AUTH_CHALLENGE = 'Basic realm="Sift registry", charset="UTF-8"';
+
+/**
+ * The registry as reached for this caller: with the caller's own credentials (or none), never
+ * the console's, so the registry's auth decides what the caller may do.
+ */
+export function onBehalfOf(target: RegistryTarget, req: IncomingMessage): RegistryTarget {
+  const given = req.headers.authorization;
+  return {
+    url: target.url,
+    ...(target.timeoutMs === undefined ? {} : { timeoutMs: target.timeoutMs }),
+    ...(given ? { callerAuthorization: given } : {}),
+  };
 }
 
 /** A registry answer: status and parsed JSON body (undefined when it had none). */
@@ -19,6 +41,7 @@ export interface RegistryAnswer {
 }
 
 function authorization(target: RegistryTarget): string | undefined {
+  if (target.callerAuthorization !== undefined) return target.callerAuthorization;
   return target.auth
     ? `Basic ${Buffer.from(`${target.auth.username}:${target.auth.password}`).toString('base64')}`
     : undefined;
@@ -64,8 +87,8 @@ export async function callRegistry(
 const forwardedHeaders = ['content-type', 'accept', 'authorization'];
 
 /**
- * Passes `/ui/api/registry/<path>` through to the registry's `/<path>` with method, query and
- * body, adding the console's registry credentials unless the browser sent its own.
+ * Passes `/ui/api/registry/<path>` through to the registry's `/<path>` with method, query,
+ * body and the caller's credentials (never the console's own); a 401 asks the browser to log in.
  */
 export function registryProxy(target: RegistryTarget, maxBodyBytes: number): express.Router {
   const router = express.Router();
@@ -80,8 +103,6 @@ export function registryProxy(target: RegistryTarget, maxBodyBytes: number): exp
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const auth = authorization(target);
-    if (auth && !headers.authorization) headers.authorization = auth;
     const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
     let answer: globalThis.Response;
     try {
@@ -99,6 +120,7 @@ export function registryProxy(target: RegistryTarget, maxBodyBytes: number): exp
       return;
     }
     res.status(answer.status);
+    if (answer.status === 401) res.setHeader('WWW-Authenticate', REGISTRY_AUTH_CHALLENGE);
     const type = answer.headers.get('content-type');
     if (type) res.type(type);
     res.send(Buffer.from(await answer.arrayBuffer()));

@@ -24,21 +24,46 @@ export function defaultUiStaticDir(): string {
   return path.resolve(__dirname, '..', '..', '..', 'registry-ui', 'dist');
 }
 
+/** Whether a URL's path holds a `..` segment, raw or percent-encoded, or does not decode. */
+function climbsOut(url: string): boolean {
+  const raw = url.split('?')[0] ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return true;
+  }
+  return [raw, decoded].some((text) => text.split(/[/\\]/).includes('..') || text.includes('\0'));
+}
+
+/** 404 without the path asked for or where files live, so an answer tells nothing about the server. */
+function notFound(res: express.Response): void {
+  res
+    .status(404)
+    .json({ error: { code: 'SIFT_REQUEST_INVALID', message: 'No console UI file here' } });
+}
+
 /**
  * Serves the SPA under `/ui/`: hashed assets cached for a year, `index.html` never cached,
  * and every other GET under `/ui/` answered with `index.html` so client-side routes load.
+ * A missing asset, a folder or a path with `..` answers 404.
  */
 export function staticFiles(dir: string): express.Router {
   const router = express.Router();
   const index = path.join(dir, 'index.html');
+  router.use('/ui', (req, res, next) => {
+    if (climbsOut(req.originalUrl)) notFound(res);
+    else next();
+  });
   router.use(
     '/ui/assets',
     express.static(path.join(dir, 'assets'), {
       index: false,
-      fallthrough: false,
+      redirect: false,
       immutable: true,
       maxAge: '365d',
     }),
+    (_req: express.Request, res: express.Response) => notFound(res),
   );
   router.use(
     '/ui',

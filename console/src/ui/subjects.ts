@@ -55,21 +55,25 @@ function message(answer: RegistryAnswer): string {
   return typeof text === 'string' ? text : `HTTP ${answer.status}`;
 }
 
+/** Throws `SIFT_REGISTRY_UNAUTHORIZED` when the registry refused the credentials sent (or their absence). */
+function assertAuthorized(answer: RegistryAnswer, method: string, path: string): void {
+  if (answer.status !== 401 && answer.status !== 403) return;
+  throw new UpstreamError(
+    'SIFT_REGISTRY_UNAUTHORIZED',
+    `The registry refused ${method} ${path}: ${message(answer)}; sign in with a registry user`,
+    { retriable: false, details: { status: answer.status } },
+  );
+}
+
 async function expectOk(target: RegistryTarget, method: string, path: string): Promise<unknown> {
   const answer = await callRegistry(target, method, path);
+  assertAuthorized(answer, method, path);
   if (answer.status === 404) {
     throw new NotFoundError(
       errorCode(answer) === 40401
         ? 'SIFT_REGISTRY_SUBJECT_NOT_FOUND'
         : 'SIFT_REGISTRY_VERSION_NOT_FOUND',
       message(answer),
-    );
-  }
-  if (answer.status === 401 || answer.status === 403) {
-    throw new UpstreamError(
-      'SIFT_REGISTRY_UNAUTHORIZED',
-      `${method} ${path}: ${message(answer)} (set SIFT_REGISTRY_USERNAME and SIFT_REGISTRY_PASSWORD)`,
-      { retriable: false },
     );
   }
   if (answer.status >= 400) {
@@ -204,6 +208,7 @@ export async function checkCompatibility(
   const subjectPath = `/subjects/${segment(subject)}`;
   const compatibility = await level(target, subject);
   const held = await callRegistry(target, 'POST', subjectPath, body);
+  assertAuthorized(held, 'POST', subjectPath);
   if (held.status === 200) {
     const version = (held.body as { version?: number }).version;
     return {
@@ -226,6 +231,7 @@ export async function checkCompatibility(
     `/compatibility${subjectPath}/versions?verbose=true`,
     body,
   );
+  assertAuthorized(answer, 'POST', `/compatibility${subjectPath}/versions`);
   if (answer.status === 404 && errorCode(answer) === 40401) {
     return { subject, compatibility, verdict: 'new_subject', messages: [] };
   }

@@ -1,6 +1,12 @@
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { isSiftError, NotFoundError, UpstreamError, ValidationError } from '@sift/common';
+import {
+  isSiftError,
+  NotFoundError,
+  parseBasicCredentials,
+  UpstreamError,
+  ValidationError,
+} from '@sift/common';
 import type { BadEvent, BadEventKind, Logger } from '@sift/common';
 import { badEventKinds, RegistrySchemaSource, recoverEvents } from '@sift/collector';
 import type { BadEventReader, ReadBadEvent, SchemaSource } from '@sift/collector';
@@ -8,7 +14,7 @@ import type { EventLog } from '@sift/event-log';
 import { RegistryClient } from '@sift/registry-client';
 import { ValidatorCache } from '@sift/validator';
 import type { BadEventExplorer, BadEventFilter, GoodEventExplorer } from './ports';
-import { registryProxy } from './registry-proxy';
+import { onBehalfOf, REGISTRY_AUTH_CHALLENGE, registryProxy } from './registry-proxy';
 import type { RegistryTarget } from './registry-proxy';
 import { defaultUiStaticDir, staticFiles, UI_CONTENT_SECURITY_POLICY } from './static-files';
 import { subjectDetail, subjectSummaries, checkCompatibility } from './subjects';
@@ -102,6 +108,12 @@ class SelectedBadEvents implements BadEventReader {
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
+/** The registry reached with the caller's credentials; the error handler then answers a refusal 401. */
+function callerRegistry(target: RegistryTarget, req: Request, res: Response): RegistryTarget {
+  res.locals['registryForCaller'] = true;
+  return onBehalfOf(target, req);
+}
+
 /** Runs an async handler and hands its failure to the error handler. */
 function route(handler: Handler) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -130,12 +142,18 @@ export function createUiRouter(deps: UiRouterDeps): express.Router {
   const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
   const liveIntervalMs = deps.liveIntervalMs ?? 1000;
   // `latest` must be fresh right after a registration, so the playground never caches it.
-  const registryClient = () =>
-    new RegistryClient({
+  // Without a caller: the console's own credentials, for its own work (recovery).
+  const registryClient = (caller?: { req: Request; res: Response }) => {
+    if (caller) caller.res.locals['registryForCaller'] = true;
+    const auth = caller
+      ? parseBasicCredentials(caller.req.headers.authorization)
+      : deps.registry.auth;
+    return new RegistryClient({
       url: deps.registry.url,
       latestTtlMs: 0,
-      ...(deps.registry.auth ? { auth: deps.registry.auth } : {}),
+      ...(auth ? { auth } : {}),
     });
+  };
   const validators = new ValidatorCache();
 
   // The console's front door: someone opening http://127.0.0.1:8082 wants the UI.
@@ -158,15 +176,17 @@ export function createUiRouter(deps: UiRouterDeps): express.Router {
 
   router.get(
     '/ui/api/subjects',
-    route(async (_req, res) => {
-      res.json({ subjects: await subjectSummaries(deps.registry) });
+    route(async (req, res) => {
+      res.json({ subjects: await subjectSummaries(callerRegistry(deps.registry, req, res)) });
     }),
   );
 
   router.get(
     '/ui/api/subjects/:subject',
     route(async (req, res) => {
-      res.json(await subjectDetail(deps.registry, String(req.params.subject)));
+      res.json(
+        await subjectDetail(callerRegistry(deps.registry, req, res), String(req.params.subject)),
+      );
     }),
   );
 
@@ -184,11 +204,15 @@ export function createUiRouter(deps: UiRouterDeps): express.Router {
       }
       const schemaType = typeof body.schemaType === 'string' ? body.schemaType : 'AVRO';
       res.json(
-        await checkCompatibility(deps.registry, String(req.params.subject), {
-          schema: body.schema,
-          schemaType,
-          references: Array.isArray(body.references) ? body.references : [],
-        }),
+        await checkCompatibility(
+          callerRegistry(deps.registry, req, res),
+          String(req.params.subject),
+          {
+            schema: body.schema,
+            schemaType,
+            references: Array.isArray(body.references) ? body.references : [],
+          },
+        ),
       );
     }),
   );
@@ -215,7 +239,7 @@ export function createUiRouter(deps: UiRouterDeps): express.Router {
         res.json({ valid: false, parseError: (error as Error).message, issues: [] });
         return;
       }
-      const client = registryClient();
+      const client = registryClient({ req, res });
       const found = await client.version(body.event, version);
       const references = await client.referencedSchemas(found.references);
       const compiled = validators.get(found.id, found.schemaType, found.schema, references);
@@ -373,6 +397,24 @@ export function createUiRouter(deps: UiRouterDeps): express.Router {
   router.use('/ui', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) {
       next(error);
+      return;
+    }
+    // The registry refused the caller's credentials (or their absence): let the browser ask for them.
+    if (
+      isSiftError(error) &&
+      error.code === 'SIFT_REGISTRY_UNAUTHORIZED' &&
+      res.locals['registryForCaller'] === true
+    ) {
+      res
+        .status(401)
+        .setHeader('WWW-Authenticate', REGISTRY_AUTH_CHALLENGE)
+        .json({
+          error: {
+            code: error.code,
+            message:
+              'The registry has authentication on: sign in with a registry user and password to do this',
+          },
+        });
       return;
     }
     const status = statusOf(error);

@@ -152,19 +152,21 @@ describe('sift ui (startConsole) on Kafka and Elasticsearch', () => {
     );
   });
 
-  it('registers through the console with its registry credentials', async () => {
+  it("registers through the console only with the caller's registry credentials, never its own", async () => {
     const subject = `${eventType}_via_console`;
     const body = JSON.stringify({ schema: pageView });
-    const direct = await fetch(`${registry.url}/subjects/${subject}/versions`, {
-      method: 'POST',
-      headers: schemaHeaders,
-      body,
-    });
-    expect(direct.status).toBe(401);
+    const refused = await fetch(
+      `${consoleServer?.url}/ui/api/registry/subjects/${subject}/versions`,
+      { method: 'POST', headers: schemaHeaders, body },
+    );
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Basic realm="Sift registry"/);
+    const missing = await fetch(`${registry.url}/subjects/${subject}/versions`);
+    expect(missing.status).toBe(404);
 
     const registered = await fetch(
       `${consoleServer?.url}/ui/api/registry/subjects/${subject}/versions`,
-      { method: 'POST', headers: schemaHeaders, body },
+      { method: 'POST', headers: { ...schemaHeaders, authorization: basic }, body },
     );
     expect(registered.status).toBe(200);
     const answer = await fetch(`${consoleServer?.url}/ui/api/subjects/${subject}`);

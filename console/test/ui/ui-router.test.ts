@@ -31,7 +31,7 @@ const pageViewNeedsTitle = JSON.stringify({
   ],
 });
 
-async function register(h: UiHarness, subject: string, schema: string, schemaType?: string) {
+function register(h: UiHarness, subject: string, schema: string, schemaType?: string) {
   return request(h.app)
     .post(`/ui/api/registry/subjects/${subject}/versions`)
     .set('content-type', REGISTRY_JSON)
@@ -166,15 +166,46 @@ describe('console UI router: registry', () => {
 });
 
 describe('console UI router: registry auth', () => {
-  it('sends the configured registry credentials with writes', async () => {
-    const h = await uiHarness({
-      authUsers: ['ui:secret'],
-      registryAuth: { username: 'ui', password: 'secret' },
-    });
+  const consoleOwn = { username: 'console', password: 'own' };
+  const caller = `Basic ${Buffer.from('ui:secret').toString('base64')}`;
+  const authed = (options: { authReads?: boolean } = {}) =>
+    uiHarness({ authUsers: ['ui:secret', 'console:own'], registryAuth: consoleOwn, ...options });
+  const subjects = async (h: UiHarness) =>
+    (await request(h.registry.url).get('/subjects').set('Authorization', caller)).body;
+
+  it("refuses a write without the caller's credentials, though the console has its own, and registers nothing", async () => {
+    const h = await authed();
     try {
-      expect((await register(h, 'com.acme.page_view', pageViewV1)).status).toBe(200);
+      const answer = await register(h, 'com.acme.page_view', pageViewV1);
+      expect(answer.status).toBe(401);
+      expect(answer.headers['www-authenticate']).toBe(
+        'Basic realm="Sift registry", charset="UTF-8"',
+      );
+      await request(h.app)
+        .put('/ui/api/registry/mode')
+        .set('content-type', REGISTRY_JSON)
+        .send(JSON.stringify({ mode: 'READONLY' }))
+        .expect(401);
+      await request(h.app).delete('/ui/api/registry/subjects/com.acme.page_view').expect(401);
+      expect(await subjects(h)).toEqual([]);
+      const mode = await request(h.registry.url).get('/mode').set('Authorization', caller);
+      expect(mode.body.mode).toBe('READWRITE');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("writes with the caller's credentials", async () => {
+    const h = await authed();
+    try {
+      const answer = await register(h, 'com.acme.page_view', pageViewV1).set(
+        'Authorization',
+        caller,
+      );
+      expect(answer.status).toBe(200);
       await request(h.app)
         .put('/ui/api/registry/config/com.acme.page_view')
+        .set('Authorization', caller)
         .set('content-type', REGISTRY_JSON)
         .send(JSON.stringify({ compatibility: 'FULL' }))
         .expect(200);
@@ -185,11 +216,47 @@ describe('console UI router: registry auth', () => {
     }
   });
 
-  it('passes the registry refusal through when the console has no credentials', async () => {
-    const h = await uiHarness({ authUsers: ['ui:secret'] });
+  it('refuses a compatibility check without credentials, since the registry counts it as a write', async () => {
+    const h = await authed();
     try {
-      const answer = await register(h, 'com.acme.page_view', pageViewV1);
-      expect(answer.status).toBe(401);
+      const answer = await request(h.app)
+        .post('/ui/api/subjects/com.acme.page_view/check')
+        .send({ schema: pageViewV1 })
+        .expect(401);
+      expect(answer.headers['www-authenticate']).toMatch(/^Basic realm="Sift registry"/);
+      expect(answer.body.error.code).toBe('SIFT_REGISTRY_UNAUTHORIZED');
+      expect(answer.body.error.message).toMatch(/sign in/);
+      await request(h.app)
+        .post('/ui/api/subjects/com.acme.page_view/check')
+        .set('Authorization', caller)
+        .send({ schema: pageViewV1 })
+        .expect(200);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('refuses reads without credentials when the registry closes reads, and answers them with', async () => {
+    const h = await authed({ authReads: true });
+    try {
+      await register(h, 'com.acme.page_view', pageViewV1).set('Authorization', caller).expect(200);
+      for (const path of [
+        '/ui/api/subjects',
+        '/ui/api/subjects/com.acme.page_view',
+        '/ui/api/registry/subjects',
+      ]) {
+        const refused = await request(h.app).get(path).expect(401);
+        expect(refused.headers['www-authenticate']).toMatch(/^Basic realm="Sift registry"/);
+        await request(h.app).get(path).set('Authorization', caller).expect(200);
+      }
+      const playground = { event: 'com.acme.page_view', payload: '{"path": "/"}' };
+      await request(h.app).post('/ui/api/validate').send(playground).expect(401);
+      const valid = await request(h.app)
+        .post('/ui/api/validate')
+        .set('Authorization', caller)
+        .send(playground)
+        .expect(200);
+      expect(valid.body.valid).toBe(true);
     } finally {
       await h.close();
     }
@@ -197,17 +264,6 @@ describe('console UI router: registry auth', () => {
 });
 
 describe('console UI router: failures', () => {
-  it('names the missing registry credentials when the registry closes reads', async () => {
-    const h = await uiHarness({ authUsers: ['ui:secret'], authReads: true });
-    try {
-      const answer = await request(h.app).get('/ui/api/subjects').expect(502);
-      expect(answer.body.error.code).toBe('SIFT_REGISTRY_UNAUTHORIZED');
-      expect(answer.body.error.message).toMatch(/SIFT_REGISTRY_USERNAME/);
-    } finally {
-      await h.close();
-    }
-  });
-
   it('refuses a body over the limit with its own code', async () => {
     const h = await uiHarness({ deps: { maxBodyBytes: 1024 } });
     try {
@@ -591,6 +647,33 @@ describe('console UI router: static files', () => {
       const asset = await request(ui.app).get('/ui/assets/index-abc123.js').expect(200);
       expect(asset.headers['cache-control']).toMatch(/max-age=31536000.*immutable/);
       await request(ui.app).get('/ui/assets/index-gone.js').expect(404);
+    } finally {
+      await ui.close();
+    }
+  });
+
+  it('answers 404 without any server path for a missing asset, a folder or a path that climbs out', async () => {
+    mkdirSync(path.join(dir, 'assets', 'nested'), { recursive: true });
+    const ui = await app();
+    try {
+      for (const url of [
+        '/ui/assets/nope.js',
+        '/ui/assets',
+        '/ui/assets/',
+        '/ui/assets/nested',
+        '/ui/../../etc/passwd',
+        '/ui/%2e%2e/%2e%2e/etc/passwd',
+        '/ui/assets/%2e%2e/index.html',
+        '/ui/assets/..%2f..%2f..%2fetc%2fpasswd',
+        '/ui/%E0%A4%A',
+      ]) {
+        const answer = await request(ui.app).get(url);
+        expect({ url, status: answer.status }).toEqual({ url, status: 404 });
+        const seen = JSON.stringify(answer.headers) + answer.text;
+        expect(seen).not.toContain(dir);
+        expect(seen).not.toMatch(/ENOENT|EISDIR|\/tmp\/|registry-ui/);
+        expect(answer.body.error.code).toBe('SIFT_REQUEST_INVALID');
+      }
     } finally {
       await ui.close();
     }

@@ -1,6 +1,12 @@
 import { ConflictError, NotFoundError, SiftError, ValidationError } from '@sift/common';
 import { compatibilityLevels, compatibilityMessages, schemaFormat } from '@sift/validator';
-import type { ReferencedSchema, SchemaFormat, SchemaText, SchemaType } from '@sift/validator';
+import type {
+  CompatibilityOptions,
+  ReferencedSchema,
+  SchemaFormat,
+  SchemaText,
+  SchemaType,
+} from '@sift/validator';
 import type {
   CompatibilityLevel,
   ConfigValue,
@@ -39,6 +45,8 @@ export interface SubjectVersion {
 export interface RegistryOptions {
   /** The level used when neither the subject nor the global config sets one; default BACKWARD. */
   defaultCompatibility?: CompatibilityLevel;
+  /** JSON Schema: a default does not excuse a property that became required; default false. */
+  jsonStrictRequired?: boolean;
 }
 
 const modes: readonly Mode[] = ['READWRITE', 'READONLY', 'IMPORT'];
@@ -69,12 +77,14 @@ export class SchemaRegistry {
   private readonly state = new RegistryState();
   private writes: Promise<unknown> = Promise.resolve();
   private readonly defaultCompatibility: CompatibilityLevel;
+  private readonly compatibilityOptions: CompatibilityOptions;
 
   private constructor(
     private readonly store: SchemaStore,
     options: RegistryOptions,
   ) {
     this.defaultCompatibility = options.defaultCompatibility ?? 'BACKWARD';
+    this.compatibilityOptions = { strictRequired: options.jsonStrictRequired ?? false };
   }
 
   /** Opens a registry over a store, replaying the store's log and following it. */
@@ -276,7 +286,13 @@ export class SchemaRegistry {
       }
     } else if (!force) {
       const level = this.compatibilityLevel(subject);
-      const messages = compatibilityMessages(format, level, text, this.previousTexts(live));
+      const messages = compatibilityMessages(
+        format,
+        level,
+        text,
+        this.previousTexts(live),
+        this.compatibilityOptions,
+      );
       if (messages.length > 0) {
         throw new ConflictError(
           'SIFT_REGISTRY_SCHEMA_INCOMPATIBLE',
@@ -552,7 +568,13 @@ export class SchemaRegistry {
       previous = [found];
       effective = level.replace('_TRANSITIVE', '') as CompatibilityLevel;
     }
-    const messages = compatibilityMessages(format, effective, text, this.previousTexts(previous));
+    const messages = compatibilityMessages(
+      format,
+      effective,
+      text,
+      this.previousTexts(previous),
+      this.compatibilityOptions,
+    );
     return { compatible: messages.length === 0, messages };
   }
 

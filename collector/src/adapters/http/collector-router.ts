@@ -73,6 +73,14 @@ function source(req: IncomingMessage, endpoint: string, mode: IpAnonymization): 
   return { endpoint, ...(ip ? { ip } : {}), ...(userAgent ? { user_agent: userAgent } : {}) };
 }
 
+/** Answers 405 for a method the path does not take, naming those it does. */
+export function notAllowed(res: ServerResponse, method: string, allow: string): void {
+  res.setHeader('Allow', allow);
+  sendJson(res, 405, {
+    error: { code: 'SIFT_REQUEST_INVALID', message: `${method} is not allowed here; use ${allow}` },
+  });
+}
+
 /** A pixel's query parameters; one given twice counts as not given. */
 function queryParameters(rawQuery: string): Record<string, string | undefined> {
   const params = new URLSearchParams(rawQuery);
@@ -108,6 +116,17 @@ export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
     registers: [deps.metrics],
   });
   const allowOrigin = cors(deps.corsOrigins);
+
+  // A registry refusing the collector's credentials lasts until an operator acts: said once.
+  let refusalLogged = false;
+  const warnNotAccepted = (error: unknown, context: object, message: string): void => {
+    if (isSiftError(error) && error.code === 'SIFT_REGISTRY_UNAUTHORIZED') {
+      if (!refusalLogged) logger.error({ err: error }, 'the registry refuses the collector');
+      refusalLogged = true;
+      return;
+    }
+    logger.warn({ err: error, ...context }, message);
+  };
 
   const handOff = async (collected: Collected): Promise<void> => {
     await deliver(log, deps.topics, collected);
@@ -151,7 +170,13 @@ export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
     // Bodies Sift cannot keep as text are bad events at once, in raw mode too.
     const collected =
       body.unreadableEncoding !== undefined
-        ? processor.rejectUnreadableBody(body.text, body.unreadableEncoding, from, about)
+        ? processor.rejectUnreadableBody(
+            body.text,
+            body.unreadableEncoding,
+            from,
+            about,
+            body.unreadableKeyword,
+          )
         : body.truncated
           ? processor.rejectOversizeBody(body.text, body.totalBytes, maxBodyBytes, from, about)
           : await processor.processBody(body.text, from, about);
@@ -171,16 +196,22 @@ export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
     const about = meta(req, query['tid']);
     try {
       const pixel = deps.rawTopic !== undefined ? pixelEvent(query, pageUrl) : undefined;
-      if (pixel !== undefined && 'event' in pixel) {
+      // Raw mode records what it can keep as JSON text; anything else is a bad event at once.
+      if (pixel !== undefined && 'event' in pixel && !processor.shapeIssue(pixel.event)) {
         await record(req, 'GET /i', JSON.stringify({ events: [pixel.event] }), about);
       } else {
         const from = source(req, 'GET /i', deps.ipAnonymization);
         await handOff(await processor.processPixel(query, rawQuery, from, pageUrl, about));
       }
     } catch (error) {
-      // The sender cannot read an error from an image: the status says to try again.
-      logger.warn({ err: error }, 'pixel not handed off');
-      sendPixel(res, 503);
+      // The sender cannot read an error from an image: the status says whether to try again.
+      if (isSiftError(error) && error.retriable) {
+        warnNotAccepted(error, {}, 'pixel not handed off');
+        sendPixel(res, 503);
+      } else {
+        logger.error({ err: error, url: req.url }, 'pixel failed');
+        sendPixel(res, 500);
+      }
       return;
     }
     sendPixel(res, 200);
@@ -197,7 +228,7 @@ export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
       return;
     }
     if (isSiftError(error) && error.retriable) {
-      logger.warn({ err: error, url: req.url }, 'cannot accept events now');
+      warnNotAccepted(error, { url: req.url }, 'cannot accept events now');
       res.setHeader('Retry-After', '5');
       sendJson(res, 503, { error: { code: error.code, message: error.message } });
       return;
@@ -216,8 +247,10 @@ export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
     let handling: Promise<void> | undefined;
     if (path === '/v1/events') {
       if (allowOrigin(req, res) === 'handled') return;
-      if (method === 'POST') handling = postEvents(req, res);
-    } else if (path === '/i' && (method === 'GET' || method === 'HEAD')) {
+      if (method !== 'POST') return notAllowed(res, method, 'POST, OPTIONS');
+      handling = postEvents(req, res);
+    } else if (path === '/i') {
+      if (method !== 'GET' && method !== 'HEAD') return notAllowed(res, method, 'GET, HEAD');
       handling = getPixel(req, res, mark === -1 ? '' : url.slice(mark + 1));
     }
     if (handling !== undefined) handling.catch((error: unknown) => fail(error, req, res));

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
@@ -10,9 +11,17 @@ export interface ReadBody {
   /** Bytes of the (decompressed) body in all; more than the limit means `text` was cut. */
   totalBytes: number;
   truncated: boolean;
-  /** Why the body could not be decoded (an unknown or corrupt Content-Encoding): `text` is then its raw bytes in base64. */
+  /**
+   * Why the body could not be decoded (an unknown or corrupt Content-Encoding, bytes that are
+   * not UTF-8): `text` is then its raw bytes in base64.
+   */
   unreadableEncoding?: string;
+  /** The rule the unreadable body broke: `contentEncoding` or `utf8`. */
+  unreadableKeyword?: 'contentEncoding' | 'utf8';
 }
+
+/** Why a complete body is not text: RFC 8259 JSON is UTF-8, and guessing would change the data. */
+const NOT_UTF8 = 'the body is not valid UTF-8 (JSON must be sent as UTF-8)';
 
 function decoder(encoding: string | undefined): Transform | 'identity' | undefined {
   switch ((encoding ?? 'identity').toLowerCase()) {
@@ -49,13 +58,14 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Read
         into.kept += part.length;
       }
     };
-    const undecodable = (reason: string) => {
+    const undecodable = (reason: string, keyword: 'contentEncoding' | 'utf8') => {
       const onEnd = () =>
         resolve({
           text: Buffer.concat(raw.chunks).toString('base64'),
           totalBytes: raw.total,
           truncated: raw.total > limitBytes,
           unreadableEncoding: reason,
+          unreadableKeyword: keyword,
         });
       if (req.readableEnded) onEnd();
       else req.on('end', onEnd).resume();
@@ -69,31 +79,31 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Read
       ),
     );
     if (decode === undefined) {
-      undecodable(`Content-Encoding ${encoding} is not supported (send identity, gzip or deflate)`);
-      return;
-    }
-    if (decode === 'identity') {
-      req.on('end', () =>
-        resolve({
-          text: Buffer.concat(raw.chunks).toString('utf8'),
-          totalBytes: raw.total,
-          truncated: raw.total > limitBytes,
-        }),
+      undecodable(
+        `Content-Encoding ${encoding} is not supported (send identity, gzip or deflate)`,
+        'contentEncoding',
       );
       return;
     }
+    // A body cut at the limit may end inside a character: only a whole body is checked.
+    const text = (chunks: Buffer[], total: number): void => {
+      const bytes = Buffer.concat(chunks);
+      if (total <= limitBytes && !isUtf8(bytes)) {
+        undecodable(NOT_UTF8, 'utf8');
+        return;
+      }
+      resolve({ text: bytes.toString('utf8'), totalBytes: total, truncated: total > limitBytes });
+    };
+    if (decode === 'identity') {
+      req.on('end', () => text(raw.chunks, raw.total));
+      return;
+    }
     decode.on('data', (chunk: Buffer) => keep(decoded, chunk));
-    decode.on('end', () =>
-      // Cutting may split a multi-byte character; the decoder replaces the broken tail.
-      resolve({
-        text: Buffer.concat(decoded.chunks).toString('utf8'),
-        totalBytes: decoded.total,
-        truncated: decoded.total > limitBytes,
-      }),
-    );
+    // Cutting may split a multi-byte character; the decoder replaces the broken tail.
+    decode.on('end', () => text(decoded.chunks, decoded.total));
     decode.on('error', (error: Error) => {
       req.unpipe(decode);
-      undecodable(`the ${encoding} body is corrupt (${error.message})`);
+      undecodable(`the ${encoding} body is corrupt (${error.message})`, 'contentEncoding');
     });
     req.pipe(decode);
   });

@@ -12,8 +12,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 /** The 1×1 transparent GIF every pixel request gets back. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-/** Answers a pixel request: the GIF, never cached, with `status` 200 or 503 (with Retry-After). */
-export function sendPixel(res: ServerResponse, status: 200 | 503): void {
+/**
+ * Answers a pixel request: the GIF, never cached, with `status` 200, 503 (with Retry-After:
+ * the event log or registry cannot be reached) or 500 (a fault of the collector).
+ */
+export function sendPixel(res: ServerResponse, status: 200 | 500 | 503): void {
   res.statusCode = status;
   if (status === 503) res.setHeader('Retry-After', '5');
   res.setHeader('Cache-Control', 'no-store, max-age=0');

@@ -69,4 +69,10 @@ describe('RegistrySchemaSource', () => {
     await expect(source.resolve('com.acme.nothing', undefined)).resolves.toBe('unknown_event');
     await expect(source.resolve('com.acme.address', 9)).resolves.toBe('unknown_version');
   });
+
+  it('takes a version number the registry refuses as an unknown version, not a failure', async () => {
+    const source = new RegistrySchemaSource(new RegistryClient({ url: registry.url }));
+    await expect(source.resolve('com.acme.address', 2 ** 31)).resolves.toBe('unknown_version');
+    await expect(source.resolve('com.acme.address', 1e300)).resolves.toBe('unknown_version');
+  });
 });

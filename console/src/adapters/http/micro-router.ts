@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import { ValidationError } from '@sift/common';
 import { documentField as field } from '@sift/sinks';
 import type { EventFilter, EventQuery, StoredEvent } from '../../ports';
-import { assertResetAllowed } from './request-filter';
+import { resetStore } from './request-filter';
+import type { ResetDeps } from './request-filter';
 
 /** How many events Micro-style lists return at most when no `limit` is given. */
 const DEFAULT_LIMIT = 1000;
@@ -163,7 +164,7 @@ async function newest(
  * against Sift: `/micro/all`, `/micro/good`, `/micro/bad` (GET for all, POST with a filter
  * body) and `/micro/reset`.
  */
-export function microRouter(deps: { query: EventQuery; allowReset: boolean }): express.Router {
+export function microRouter(deps: { query: EventQuery; reset: ResetDeps }): express.Router {
   const router = express.Router();
 
   const all = async (_req: Request, res: Response) => {
@@ -207,9 +208,8 @@ export function microRouter(deps: { query: EventQuery; allowReset: boolean }): e
   router.get('/micro/bad', bad);
   router.post('/micro/bad', bad);
 
-  const reset = async (_req: Request, res: Response) => {
-    assertResetAllowed(deps.allowReset);
-    await deps.query.deleteAll();
+  const reset = async (req: Request, res: Response) => {
+    await resetStore(req, deps.reset);
     res.json(await deps.query.counts());
   };
   router.get('/micro/reset', reset);

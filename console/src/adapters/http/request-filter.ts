@@ -1,5 +1,7 @@
-import { SiftError, ValidationError } from '@sift/common';
-import type { EventFilter } from '../../ports';
+import type { IncomingMessage } from 'node:http';
+import { requestRefusal, SiftError, ValidationError } from '@sift/common';
+import type { RequestGuardOptions } from '@sift/common';
+import type { EventFilter, EventQuery, ResetBarrier } from '../../ports';
 
 type Params = Record<string, unknown>;
 
@@ -82,4 +84,29 @@ export function assertResetAllowed(allowed: boolean): void {
       'Reset is off on this console: it would delete every stored event; set SIFT_CONSOLE_ALLOW_RESET=true to allow it',
     );
   }
+}
+
+/** What a reset needs. */
+export interface ResetDeps {
+  query: Pick<EventQuery, 'deleteAll'>;
+  /** Whether reset may delete every stored event. */
+  allowReset: boolean;
+  /** Who may ask: a reset is refused to every web page of another site, even as a GET. */
+  guard: RequestGuardOptions;
+  /** Holds back the log's records from before the reset; none: the store alone is emptied. */
+  barrier?: ResetBarrier;
+  /** Longest the barrier waits for batches from before the reset, ms. */
+  resetTimeoutMs: number;
+}
+
+/**
+ * Empties the store of every event received before now, those still in the log included;
+ * refuses a request a web page of another site sent (a GET `<img>` too).
+ */
+export async function resetStore(req: IncomingMessage, deps: ResetDeps): Promise<void> {
+  const refusal = requestRefusal(req, { ...deps.guard, changesState: () => true });
+  if (refusal) throw new SiftError(refusal.code, refusal.message);
+  assertResetAllowed(deps.allowReset);
+  await deps.barrier?.mark(deps.resetTimeoutMs);
+  await deps.query.deleteAll();
 }

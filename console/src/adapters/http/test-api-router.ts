@@ -3,15 +3,16 @@ import type { Request, Response } from 'express';
 import { NotFoundError } from '@sift/common';
 import { waitForEvents, waitUntil } from '../../domain/wait-for-events';
 import type { EventQuery, StoredEvent } from '../../ports';
-import { assertResetAllowed, eventFilter, integerParam } from './request-filter';
+import { eventFilter, integerParam, resetStore } from './request-filter';
+import type { ResetDeps } from './request-filter';
 
 /** What the test API needs. */
 export interface TestApiDeps {
   query: EventQuery;
   /** Longest a wait is held, ms. */
   maxWaitMs: number;
-  /** Whether reset may delete every stored event. */
-  allowReset: boolean;
+  /** What a reset needs: whether it is allowed, who may ask, what holds back the log. */
+  reset: ResetDeps;
 }
 
 const MAX_LIMIT = 1000;
@@ -80,9 +81,8 @@ export function testApiRouter(deps: TestApiDeps): express.Router {
     res.json(await deps.query.counts(eventFilter(req.query)));
   });
 
-  const reset = async (_req: Request, res: Response) => {
-    assertResetAllowed(deps.allowReset);
-    await deps.query.deleteAll();
+  const reset = async (req: Request, res: Response) => {
+    await resetStore(req, deps.reset);
     res.json(await deps.query.counts());
   };
   router.post('/api/reset', reset);

@@ -42,7 +42,7 @@ beforeEach(() => {
         counts: (filter) => store.counts(filter),
         deleteAll: () => store.deleteAll(),
       },
-      allowReset: false,
+      reset: { query: store, allowReset: false, guard: {}, resetTimeoutMs: 1000 },
     }),
   );
 });

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { parseBasicCredentials } from '@sift/common';
 
 /** Who may call the registry: users with passwords, and whether reads need them too. */
 export interface AuthOptions {
@@ -26,16 +27,6 @@ function same(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-function credentials(req: Request): { user: string; password: string } | undefined {
-  const header = req.get('authorization');
-  if (!header?.startsWith('Basic ')) return undefined;
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0
-    ? undefined
-    : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
 /**
  * HTTP basic authentication, as Confluent Schema Registry and its clients speak it: writes
  * need a known user when users are configured, reads too when `reads` is on.
@@ -45,8 +36,8 @@ export function basicAuth(options: AuthOptions) {
     if (options.users.size === 0) return next();
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     if (isRead && !options.reads) return next();
-    const given = credentials(req);
-    const expected = given && options.users.get(given.user);
+    const given = parseBasicCredentials(req.get('authorization'));
+    const expected = given && options.users.get(given.username);
     if (given && expected !== undefined && same(given.password, expected)) return next();
     res
       .status(401)

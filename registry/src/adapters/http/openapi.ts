@@ -26,12 +26,19 @@ const subject = path(
   'subject',
   'The subject: in Sift, the event type (`com.acme.checkout_completed`).',
 );
-const version = path('version', 'A version number (1 … 2^31-1), `latest`, or -1 (latest).');
+const version = path('version', 'A version number (1 … 2^31-1), `latest`, or -1 (latest).', {
+  anyOf: [
+    { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1 },
+    { const: 'latest' },
+    { const: -1 },
+  ],
+});
 const id = path('id', 'A global schema id.', { type: 'integer', minimum: 1 });
 const deleted = query('deleted', 'Include soft-deleted subjects or versions.');
 const normalize = query('normalize', 'Normalize the schema (sorted keys) before comparing it.');
 const permanent = query('permanent', 'Remove for good a subject or version that was soft-deleted.');
 const defaultToGlobal = query('defaultToGlobal', 'Fall back to the global setting.');
+const badId = error('The id is not a number (error_code 422)');
 const schemaBody = { required: true, content: { [json]: { schema: ref('SchemaInput') } } };
 
 const errors = {
@@ -40,6 +47,98 @@ const errors = {
     'Invalid schema (42201), version (42202), level (42203), mode (42204), forbidden by mode (42205)',
   ),
   '500': error('Store error (50001), forwarding failed (50003), unknown leader (50004)'),
+};
+
+/** An operation of the document, as far as the common answers below need it. */
+interface Operation {
+  summary: string;
+  parameters?: readonly object[];
+  security?: readonly object[];
+  requestBody?: object;
+  responses: Record<string, object>;
+}
+
+/**
+ * Adds the answers any operation can give, unless it documents its own: 401 (users configured,
+ * and for reads `SIFT_REGISTRY_AUTH_READS`), 403 but for GET (sent by a page of another site),
+ * for a body 400 (not a JSON object or array) and 413 (past `SIFT_REGISTRY_MAX_BODY_BYTES`),
+ * for a write 422 (42205, forbidden by the mode) and 500.
+ */
+function withCommonAnswers(
+  paths: Record<string, Record<string, Operation>>,
+): Record<string, Record<string, Operation>> {
+  const common = (method: string, operation: Operation): Record<string, object> => ({
+    '401': error('Credentials missing or wrong (error_code 401)'),
+    ...(method === 'get'
+      ? {}
+      : { '403': error('A web page of another site may not write here (error_code 40301)') }),
+    ...(operation.requestBody
+      ? {
+          '400': error('The body is not a JSON object or array (error_code 400)'),
+          '413': error('The body is too large (error_code 413)'),
+        }
+      : {}),
+    ...(operation.security ? { '422': errors['422'], '500': errors['500'] } : {}),
+  });
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, operation]) => [
+          method,
+          { ...operation, responses: { ...common(method, operation), ...operation.responses } },
+        ]),
+      ),
+    ]),
+  );
+}
+
+const text = (type: string) => ({
+  description: 'OK',
+  content: { [type]: { schema: { type: 'string' } } },
+});
+
+/** The registry's own routes, outside Confluent's API and its authentication. */
+const siftPaths = {
+  '/healthz': {
+    get: {
+      summary: 'Health, with the instance that takes writes',
+      responses: {
+        '200': {
+          description: 'OK',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['status', 'leader'],
+                properties: {
+                  status: { const: 'ok' },
+                  leader: {
+                    type: ['string', 'null'],
+                    description: '`self`, the URL of the leader, or null when none is known.',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  '/metrics': {
+    get: { summary: 'Prometheus metrics', responses: { '200': text('text/plain') } },
+  },
+  '/openapi.json': {
+    get: {
+      summary: 'This document',
+      responses: {
+        '200': {
+          description: 'OK',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
+    },
+  },
 };
 
 export const openApiDocument = {
@@ -123,6 +222,11 @@ export const openApiDocument = {
         required: ['mode'],
         properties: { mode: { enum: ['READWRITE', 'READONLY', 'IMPORT'] } },
       },
+      SubjectVersionPair: {
+        type: 'object',
+        required: ['subject', 'version'],
+        properties: { subject: { type: 'string' }, version: { type: 'integer' } },
+      },
       CompatibilityResult: {
         type: 'object',
         required: ['is_compatible'],
@@ -134,253 +238,261 @@ export const openApiDocument = {
     },
   },
   paths: {
-    '/': {
-      get: { summary: 'Liveness', responses: { '200': body({ type: 'object' }) } },
-      post: { summary: 'Liveness', responses: { '200': body({ type: 'object' }) } },
-    },
-    '/schemas/types': {
-      get: {
-        summary: 'Schema types',
-        responses: { '200': body({ type: 'array', items: { type: 'string' } }) },
+    ...siftPaths,
+    ...withCommonAnswers({
+      '/': {
+        get: { summary: 'Liveness', responses: { '200': body({ type: 'object' }) } },
+        post: { summary: 'Liveness', responses: { '200': body({ type: 'object' }) } },
       },
-    },
-    '/schemas': {
-      get: {
-        summary: 'Every schema version',
-        parameters: [
-          query('subjectPrefix', 'Only subjects starting so.', { type: 'string' }),
-          deleted,
-          query('latestOnly', "Only each subject's latest version."),
-        ],
-        responses: { '200': body({ type: 'array', items: ref('SubjectVersion') }) },
-      },
-    },
-    '/schemas/ids/{id}': {
-      get: {
-        summary: 'A schema by global id',
-        parameters: [id, query('subject', 'Ignored: ids are global.', { type: 'string' })],
-        responses: { '200': body(ref('Schema')), '404': errors['404'] },
-      },
-    },
-    '/schemas/ids/{id}/schema': {
-      get: {
-        summary: 'The schema text alone',
-        parameters: [id],
-        responses: { '200': body({}), '404': errors['404'] },
-      },
-    },
-    '/schemas/ids/{id}/subjects': {
-      get: {
-        summary: 'Subjects that hold an id',
-        parameters: [id, deleted],
-        responses: {
-          '200': body({ type: 'array', items: { type: 'string' } }),
-          '404': errors['404'],
+      '/schemas/types': {
+        get: {
+          summary: 'Schema types',
+          responses: { '200': body({ type: 'array', items: { type: 'string' } }) },
         },
       },
-    },
-    '/schemas/ids/{id}/versions': {
-      get: {
-        summary: 'Subject versions that hold an id',
-        parameters: [id, deleted],
-        responses: {
-          '200': body({ type: 'array', items: { type: 'object' } }),
-          '404': errors['404'],
+      '/schemas': {
+        get: {
+          summary: 'Every schema version',
+          parameters: [
+            query('subjectPrefix', 'Only subjects starting so.', { type: 'string' }),
+            deleted,
+            query('latestOnly', "Only each subject's latest version."),
+          ],
+          responses: { '200': body({ type: 'array', items: ref('SubjectVersion') }) },
         },
       },
-    },
-    '/subjects': {
-      get: {
-        summary: 'Subjects',
-        parameters: [
-          deleted,
-          query('deletedOnly', 'Only soft-deleted subjects.'),
-          query('subjectPrefix', 'Only subjects starting so.', { type: 'string' }),
-        ],
-        responses: { '200': body({ type: 'array', items: { type: 'string' } }) },
-      },
-    },
-    '/subjects/{subject}': {
-      post: {
-        summary: 'Look a schema up under a subject',
-        parameters: [subject, normalize, deleted],
-        requestBody: schemaBody,
-        responses: {
-          '200': body(ref('SubjectVersion')),
-          '404': errors['404'],
-          '422': errors['422'],
+      '/schemas/ids/{id}': {
+        get: {
+          summary: 'A schema by global id',
+          parameters: [id, query('subject', 'Ignored: ids are global.', { type: 'string' })],
+          responses: { '200': body(ref('Schema')), '404': errors['404'], '422': badId },
         },
       },
-      delete: {
-        summary: 'Soft-delete (or, with permanent, remove) a subject',
-        security: [{ basic: [] }],
-        parameters: [subject, permanent],
-        responses: {
-          '200': body({ type: 'array', items: { type: 'integer' } }),
-          '404': error('40401, 40404 soft-deleted, 40405 not soft-deleted'),
-          '422': error('42206 referenced'),
+      '/schemas/ids/{id}/schema': {
+        get: {
+          summary: 'The schema text alone',
+          parameters: [id],
+          responses: { '200': body({}), '404': errors['404'], '422': badId },
         },
       },
-    },
-    '/subjects/{subject}/versions': {
-      get: {
-        summary: 'Version numbers of a subject',
-        parameters: [
-          subject,
-          deleted,
-          query('deletedOnly', 'Only soft-deleted versions.'),
-          query('deletedAsNegative', 'Soft-deleted versions as negative numbers.'),
-        ],
-        responses: {
-          '200': body({ type: 'array', items: { type: 'integer' } }),
-          '404': errors['404'],
+      '/schemas/ids/{id}/subjects': {
+        get: {
+          summary: 'Subjects that hold an id',
+          parameters: [id, deleted],
+          responses: {
+            '200': body({ type: 'array', items: { type: 'string' } }),
+            '404': errors['404'],
+            '422': badId,
+          },
         },
       },
-      post: {
-        summary: 'Register a schema under a subject',
-        security: [{ basic: [] }],
-        parameters: [subject, normalize, query('force', 'Skip the compatibility check.')],
-        requestBody: schemaBody,
-        responses: {
-          '200': body(ref('SubjectVersion')),
-          '409': error('Incompatible with earlier versions (error_code 409); the message says why'),
-          '422': errors['422'],
-          '500': errors['500'],
+      '/schemas/ids/{id}/versions': {
+        get: {
+          summary: 'Subject versions that hold an id',
+          parameters: [id, deleted],
+          responses: {
+            '200': body({ type: 'array', items: ref('SubjectVersionPair') }),
+            '404': errors['404'],
+            '422': badId,
+          },
         },
       },
-    },
-    '/subjects/{subject}/versions/{version}': {
-      get: {
-        summary: 'One version of a subject',
-        parameters: [subject, version, deleted],
-        responses: {
-          '200': body(ref('SubjectVersion')),
-          '404': errors['404'],
-          '422': errors['422'],
+      '/subjects': {
+        get: {
+          summary: 'Subjects',
+          parameters: [
+            deleted,
+            query('deletedOnly', 'Only soft-deleted subjects.'),
+            query('subjectPrefix', 'Only subjects starting so.', { type: 'string' }),
+          ],
+          responses: { '200': body({ type: 'array', items: { type: 'string' } }) },
         },
       },
-      delete: {
-        summary: 'Soft-delete (or, with permanent, remove) a version',
-        security: [{ basic: [] }],
-        parameters: [subject, version, permanent],
-        responses: {
-          '200': body({ type: 'integer' }),
-          '404': error('40401, 40402, 40406 soft-deleted, 40407 not soft-deleted'),
-          '422': error('42202, 42206 referenced'),
+      '/subjects/{subject}': {
+        post: {
+          summary: 'Look a schema up under a subject',
+          parameters: [subject, normalize, deleted],
+          requestBody: schemaBody,
+          responses: {
+            '200': body(ref('SubjectVersion')),
+            '404': errors['404'],
+            '422': errors['422'],
+          },
+        },
+        delete: {
+          summary: 'Soft-delete (or, with permanent, remove) a subject',
+          security: [{ basic: [] }],
+          parameters: [subject, permanent],
+          responses: {
+            '200': body({ type: 'array', items: { type: 'integer' } }),
+            '404': error('40401, 40404 soft-deleted, 40405 not soft-deleted'),
+            '422': error('42206 referenced'),
+          },
         },
       },
-    },
-    '/subjects/{subject}/versions/{version}/schema': {
-      get: {
-        summary: 'The schema text of a version',
-        parameters: [subject, version, deleted],
-        responses: { '200': body({}), '404': errors['404'] },
-      },
-    },
-    '/subjects/{subject}/versions/{version}/referencedby': {
-      get: {
-        summary: 'Ids of schemas that reference a version',
-        parameters: [subject, version],
-        responses: {
-          '200': body({ type: 'array', items: { type: 'integer' } }),
-          '404': errors['404'],
+      '/subjects/{subject}/versions': {
+        get: {
+          summary: 'Version numbers of a subject',
+          parameters: [
+            subject,
+            deleted,
+            query('deletedOnly', 'Only soft-deleted versions.'),
+            query('deletedAsNegative', 'Soft-deleted versions as negative numbers.'),
+          ],
+          responses: {
+            '200': body({ type: 'array', items: { type: 'integer' } }),
+            '404': errors['404'],
+          },
+        },
+        post: {
+          summary: 'Register a schema under a subject',
+          security: [{ basic: [] }],
+          parameters: [subject, normalize, query('force', 'Skip the compatibility check.')],
+          requestBody: schemaBody,
+          responses: {
+            '200': body(ref('SubjectVersion')),
+            '409': error(
+              'Incompatible with earlier versions (error_code 409); the message says why',
+            ),
+            '422': errors['422'],
+            '500': errors['500'],
+          },
         },
       },
-    },
-    '/compatibility/subjects/{subject}/versions/{version}': {
-      post: {
-        summary: 'Test a schema against one version or the latest',
-        parameters: [subject, version, normalize, query('verbose', 'Say why not.')],
-        requestBody: schemaBody,
-        responses: {
-          '200': body(ref('CompatibilityResult')),
-          '404': errors['404'],
-          '422': errors['422'],
+      '/subjects/{subject}/versions/{version}': {
+        get: {
+          summary: 'One version of a subject',
+          parameters: [subject, version, deleted],
+          responses: {
+            '200': body(ref('SubjectVersion')),
+            '404': errors['404'],
+            '422': errors['422'],
+          },
+        },
+        delete: {
+          summary: 'Soft-delete (or, with permanent, remove) a version',
+          security: [{ basic: [] }],
+          parameters: [subject, version, permanent],
+          responses: {
+            '200': body({ type: 'integer' }),
+            '404': error('40401, 40402, 40406 soft-deleted, 40407 not soft-deleted'),
+            '422': error('42202, 42206 referenced'),
+          },
         },
       },
-    },
-    '/compatibility/subjects/{subject}/versions': {
-      post: {
-        summary: 'Test a schema against every version',
-        parameters: [subject, normalize, query('verbose', 'Say why not.')],
-        requestBody: schemaBody,
-        responses: { '200': body(ref('CompatibilityResult')), '422': errors['422'] },
+      '/subjects/{subject}/versions/{version}/schema': {
+        get: {
+          summary: 'The schema text of a version',
+          parameters: [subject, version, deleted],
+          responses: { '200': body({}), '404': errors['404'], '422': errors['422'] },
+        },
       },
-    },
-    '/config': {
-      get: { summary: 'Global compatibility', responses: { '200': body(ref('Config')) } },
-      put: {
-        summary: 'Set the global compatibility',
-        security: [{ basic: [] }],
-        requestBody: { required: true, content: { [json]: { schema: ref('ConfigUpdate') } } },
-        responses: { '200': body(ref('ConfigUpdate')), '422': errors['422'] },
+      '/subjects/{subject}/versions/{version}/referencedby': {
+        get: {
+          summary: 'Ids of schemas that reference a version',
+          parameters: [subject, version],
+          responses: {
+            '200': body({ type: 'array', items: { type: 'integer' } }),
+            '404': errors['404'],
+            '422': errors['422'],
+          },
+        },
       },
-      delete: {
-        summary: 'Reset the global compatibility',
-        security: [{ basic: [] }],
-        responses: { '200': body(ref('Config')) },
+      '/compatibility/subjects/{subject}/versions/{version}': {
+        post: {
+          summary: 'Test a schema against one version or the latest',
+          parameters: [subject, version, normalize, query('verbose', 'Say why not.')],
+          requestBody: schemaBody,
+          responses: {
+            '200': body(ref('CompatibilityResult')),
+            '404': errors['404'],
+            '422': errors['422'],
+          },
+        },
       },
-    },
-    '/config/{subject}': {
-      get: {
-        summary: "A subject's own compatibility",
-        parameters: [subject, defaultToGlobal],
-        responses: { '200': body(ref('Config')), '404': error('40408: no subject-level config') },
+      '/compatibility/subjects/{subject}/versions': {
+        post: {
+          summary: 'Test a schema against every version',
+          parameters: [subject, normalize, query('verbose', 'Say why not.')],
+          requestBody: schemaBody,
+          responses: { '200': body(ref('CompatibilityResult')), '422': errors['422'] },
+        },
       },
-      put: {
-        summary: "Set a subject's compatibility",
-        security: [{ basic: [] }],
-        parameters: [subject],
-        requestBody: { required: true, content: { [json]: { schema: ref('ConfigUpdate') } } },
-        responses: { '200': body(ref('ConfigUpdate')), '422': errors['422'] },
+      '/config': {
+        get: { summary: 'Global compatibility', responses: { '200': body(ref('Config')) } },
+        put: {
+          summary: 'Set the global compatibility',
+          security: [{ basic: [] }],
+          requestBody: { required: true, content: { [json]: { schema: ref('ConfigUpdate') } } },
+          responses: { '200': body(ref('ConfigUpdate')), '422': errors['422'] },
+        },
+        delete: {
+          summary: 'Reset the global compatibility',
+          security: [{ basic: [] }],
+          responses: { '200': body(ref('Config')) },
+        },
       },
-      delete: {
-        summary: "Remove a subject's compatibility",
-        security: [{ basic: [] }],
-        parameters: [subject],
-        responses: { '200': body(ref('Config')), '404': errors['404'] },
+      '/config/{subject}': {
+        get: {
+          summary: "A subject's own compatibility",
+          parameters: [subject, defaultToGlobal],
+          responses: { '200': body(ref('Config')), '404': error('40408: no subject-level config') },
+        },
+        put: {
+          summary: "Set a subject's compatibility",
+          security: [{ basic: [] }],
+          parameters: [subject],
+          requestBody: { required: true, content: { [json]: { schema: ref('ConfigUpdate') } } },
+          responses: { '200': body(ref('ConfigUpdate')), '422': errors['422'] },
+        },
+        delete: {
+          summary: "Remove a subject's compatibility",
+          security: [{ basic: [] }],
+          parameters: [subject],
+          responses: { '200': body(ref('Config')), '404': errors['404'] },
+        },
       },
-    },
-    '/mode': {
-      get: { summary: 'Global mode', responses: { '200': body(ref('Mode')) } },
-      put: {
-        summary: 'Set the global mode',
-        security: [{ basic: [] }],
-        parameters: [query('force', 'Allow IMPORT over existing subjects.')],
-        requestBody: { required: true, content: { [json]: { schema: ref('Mode') } } },
-        responses: { '200': body(ref('Mode')), '422': errors['422'] },
+      '/mode': {
+        get: { summary: 'Global mode', responses: { '200': body(ref('Mode')) } },
+        put: {
+          summary: 'Set the global mode',
+          security: [{ basic: [] }],
+          parameters: [query('force', 'Allow IMPORT over existing subjects.')],
+          requestBody: { required: true, content: { [json]: { schema: ref('Mode') } } },
+          responses: { '200': body(ref('Mode')), '422': errors['422'] },
+        },
+        delete: {
+          summary: 'Reset the global mode',
+          security: [{ basic: [] }],
+          responses: { '200': body(ref('Mode')) },
+        },
       },
-      delete: {
-        summary: 'Reset the global mode',
-        security: [{ basic: [] }],
-        responses: { '200': body(ref('Mode')) },
+      '/mode/{subject}': {
+        get: {
+          summary: "A subject's own mode",
+          parameters: [subject, defaultToGlobal],
+          responses: { '200': body(ref('Mode')), '404': error('40409: no subject-level mode') },
+        },
+        put: {
+          summary: "Set a subject's mode",
+          security: [{ basic: [] }],
+          parameters: [subject, query('force', 'Allow IMPORT over existing versions.')],
+          requestBody: { required: true, content: { [json]: { schema: ref('Mode') } } },
+          responses: { '200': body(ref('Mode')), '422': errors['422'] },
+        },
+        delete: {
+          summary: "Remove a subject's mode",
+          security: [{ basic: [] }],
+          parameters: [subject],
+          responses: { '200': body(ref('Mode')), '404': errors['404'] },
+        },
       },
-    },
-    '/mode/{subject}': {
-      get: {
-        summary: "A subject's own mode",
-        parameters: [subject, defaultToGlobal],
-        responses: { '200': body(ref('Mode')), '404': error('40409: no subject-level mode') },
+      '/contexts': {
+        get: {
+          summary: 'Contexts (only the default one)',
+          responses: { '200': body({ type: 'array', items: { type: 'string' } }) },
+        },
       },
-      put: {
-        summary: "Set a subject's mode",
-        security: [{ basic: [] }],
-        parameters: [subject, query('force', 'Allow IMPORT over existing versions.')],
-        requestBody: { required: true, content: { [json]: { schema: ref('Mode') } } },
-        responses: { '200': body(ref('Mode')), '422': errors['422'] },
-      },
-      delete: {
-        summary: "Remove a subject's mode",
-        security: [{ basic: [] }],
-        parameters: [subject],
-        responses: { '200': body(ref('Mode')), '404': errors['404'] },
-      },
-    },
-    '/contexts': {
-      get: {
-        summary: 'Contexts (only the default one)',
-        responses: { '200': body({ type: 'array', items: { type: 'string' } }) },
-      },
-    },
+    }),
   },
-} as const;
+};

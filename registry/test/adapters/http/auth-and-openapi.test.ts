@@ -101,6 +101,8 @@ describe('/openapi.json', () => {
           (method) => `${method} ${route!.path.replace(/:(\w+)/g, '{$1}')}`,
         ),
       );
+    // Served by the app itself, before the router and its authentication.
+    served.push('get /healthz', 'get /metrics', 'get /openapi.json');
     const documented = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
       Object.keys(item).map((method) => `${method} ${path}`),
     );

@@ -1,5 +1,7 @@
 import { ValidationError } from '@sift/common';
+import type { CompatibilityOptions } from '../../schema-format';
 import { pointerSegment } from '../parse-json';
+import { compilePattern } from './safe-pattern';
 
 /** A JSON Schema document (object or boolean), already parsed. */
 export type JsonSchemaDocument = boolean | Record<string, unknown>;
@@ -506,15 +508,14 @@ function slotOf(parent: Located, value: unknown, keyword: string[]): Slot {
   return { kind: 'partial', keyword, schema: child(parent, value) };
 }
 
+/** Whether a property name matches a `patternProperties` pattern, on RE2 (never backtracking). */
 function matches(pattern: string, name: string): boolean {
-  for (const flags of ['u', '']) {
-    try {
-      return new RegExp(pattern, flags).test(name);
-    } catch {
-      // Not a valid pattern with these flags: try the next ones.
-    }
+  try {
+    return compilePattern(pattern).test(name);
+  } catch {
+    // A pattern that cannot compile is refused when its schema is registered.
+    return false;
   }
-  return false;
 }
 
 /** What an object schema allows for a property it does not name in `properties`. */
@@ -633,7 +634,10 @@ class Comparison {
   /** Derived schemas (one type of a union, a `$ref`'s siblings), kept so that keys are stable. */
   private readonly derived = new WeakMap<object, Map<string, JsonObject>>();
 
-  constructor(private readonly resolver: RefResolver | undefined) {}
+  constructor(
+    private readonly resolver: RefResolver | undefined,
+    private readonly options: CompatibilityOptions = {},
+  ) {}
 
   /** Why data valid under `writer` may be refused by `reader` (Confluent's original → update). */
   compare(writer: Located, reader: Located): Finding[] {
@@ -641,6 +645,8 @@ class Comparison {
     const w = this.deref(writer);
     const r = this.deref(reader);
     if (w.schema === false || isEmpty(r.schema)) return [];
+    // The very same schema in the same document (a shared metaschema, say) reads itself.
+    if (w.schema === r.schema && w.root === r.root) return [];
     if (r.schema === false) {
       return [finding('TYPE_CHANGED', [], (d) => `${d()} became false: it refuses every value`)];
     }
@@ -756,10 +762,19 @@ class Comparison {
     const readerProperties = recordOf(rs['properties']);
     const writerRequired = stringsOf(ws['required']);
     const readerRequired = stringsOf(rs['required']);
-    // Unlike Confluent, a default does not excuse a new required property: Sift's validator
-    // fills no JSON Schema defaults, so data written without the property would be refused.
+    // As Confluent, a default excuses a property that became required
+    // (REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED); with `strictRequired` it does not, since Sift's
+    // validator fills no JSON Schema defaults and data written without it would be refused.
+    const withDefault = (name: string): boolean => {
+      const schema = readerProperties[name];
+      return isRecord(schema) && Object.hasOwn(schema, 'default');
+    };
+    const excused = (name: string): boolean =>
+      this.options.strictRequired !== true && withDefault(name);
     const becameRequired = (name: string): boolean =>
-      readerRequired.includes(name) && !writerRequired.includes(name);
+      readerRequired.includes(name) && !writerRequired.includes(name) && !excused(name);
+    const despiteDefault = (name: string): string =>
+      withDefault(name) ? ' (its default is not filled in: strict required properties)' : '';
 
     readerRequired.forEach((name, index) => {
       const added = Object.hasOwn(readerProperties, name) && !Object.hasOwn(writerProperties, name);
@@ -770,7 +785,7 @@ class Comparison {
           'REQUIRED_ATTRIBUTE_ADDED',
           ['required', String(index)],
           (d) =>
-            `property ${d(['properties', name])} became required: data written without it would be refused`,
+            `property ${d(['properties', name])} became required: data written without it would be refused${despiteDefault(name)}`,
         ),
       );
     });
@@ -1008,16 +1023,21 @@ class Comparison {
         ),
       );
     }
+    // Like Confluent, items added to a tuple are judged by what the old schema allowed beyond
+    // its tuple (additionalItems), not by a single old `items` schema: `items` changed from one
+    // schema to a tuple is ITEM_ADDED_TO_OPEN_CONTENT_MODEL unless additionalItems closed it.
+    const writtenBeyond = written.single ? this.beyondTuple(w, ws) : written.rest;
     for (let index = shared; index < read.tuple.length; index++) {
       findings.push(
         ...this.itemAdded(
           [read.tupleKeyword, String(index)],
           child(r, read.tuple[index]),
-          written.rest,
+          writtenBeyond,
         ),
       );
     }
     findings.push(...this.compareRest(written, read));
+    if (read.single) findings.push(...this.compareAdditionalItems(w, ws, r, rs));
     findings.push(
       ...compareLimit(limits.maxItems, numberOf(ws['maxItems']), numberOf(rs['maxItems'])),
       ...compareLimit(limits.minItems, lowerLimitOf(ws['minItems']), lowerLimitOf(rs['minItems'])),
@@ -1034,6 +1054,51 @@ class Comparison {
       );
     }
     return findings;
+  }
+
+  /** What an array schema without a tuple allows beyond a tuple, as Confluent reads it. */
+  private beyondTuple(w: Located, ws: JsonObject): Slot {
+    if (ws['additionalItems'] !== undefined) {
+      return slotOf(w, ws['additionalItems'], ['additionalItems']);
+    }
+    return slotOf(w, ws['unevaluatedItems'], ['unevaluatedItems']);
+  }
+
+  /**
+   * `additionalItems` beside a single `items` schema (or none), compared as Confluent's
+   * ArraySchemaDiff does whatever `items` is: made false, it is ADDITIONAL_ITEMS_REMOVED;
+   * given a schema where there was none, ADDITIONAL_ITEMS_NARROWED.
+   */
+  private compareAdditionalItems(
+    w: Located,
+    ws: JsonObject,
+    r: Located,
+    rs: JsonObject,
+  ): Finding[] {
+    const from = ws['additionalItems'];
+    const to = rs['additionalItems'];
+    if (from === false || to === undefined || isEmpty(to)) return [];
+    if (to === false) {
+      return [
+        finding(
+          'ADDITIONAL_ITEMS_REMOVED',
+          ['additionalItems'],
+          (d) =>
+            `${d()} gained additionalItems: false: it no longer allows additional items, which the old schema allowed`,
+        ),
+      ];
+    }
+    if (from === undefined || isEmpty(from)) {
+      return [
+        finding(
+          'ADDITIONAL_ITEMS_NARROWED',
+          ['additionalItems'],
+          (d) =>
+            `additional items of ${d()} must now match a schema: the old schema allowed any additional item`,
+        ),
+      ];
+    }
+    return within(['additionalItems'], this.compare(child(w, from), child(r, to)));
   }
 
   private itemRemoved(at: string[], written: Located, readerRest: Slot): Finding[] {
@@ -1071,7 +1136,7 @@ class Comparison {
           'ITEM_ADDED_TO_OPEN_CONTENT_MODEL',
           at,
           (d) =>
-            `item ${d(at)} was added, but the old schema allowed any item there: arrays written with another kind of item would be refused`,
+            `item ${d(at)} was added to ${d()}, but the old schema allowed any item there: arrays written with another kind of item would be refused`,
         ),
       ];
     }
@@ -1435,15 +1500,17 @@ function label(segments: readonly string[]): string {
  * Every reason data written under `writer` may not be readable under `reader` (Confluent's
  * STRICT policy); empty when compatible. BACKWARD checks (reader = new, writer = old).
  * Follows Confluent's `SchemaDiff` with original = writer and update = reader, reporting the
- * differences outside its compatible-changes set. Throws a ValidationError
- * (`SIFT_SCHEMA_INVALID`) when a `$ref` cannot be resolved.
+ * differences outside its compatible-changes set. `options.strictRequired` refuses a property
+ * that became required even with a default. Throws a ValidationError (`SIFT_SCHEMA_INVALID`)
+ * when a `$ref` cannot be resolved.
  */
 export function jsonSchemaReaderIncompatibilities(
   reader: JsonSchemaDocument,
   writer: JsonSchemaDocument,
   resolve?: RefResolver,
+  options: CompatibilityOptions = {},
 ): JsonSchemaIncompatibility[] {
-  const findings = new Comparison(resolve).compare(
+  const findings = new Comparison(resolve, options).compare(
     { schema: writer, root: writer },
     { schema: reader, root: reader },
   );

@@ -1,10 +1,12 @@
 import Ajv from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError } from '@sift/common';
 import type { ValidationIssue } from '@sift/common';
 import type {
+  CompatibilityOptions,
   CompiledSchema,
   Incompatibility,
   SchemaFormat,
@@ -21,16 +23,27 @@ import {
 import type { PathSegment } from '../parse-json';
 import { jsonSchemaReaderIncompatibilities } from './json-schema-compatibility';
 import type { JsonSchemaDocument, RefResolver } from './json-schema-compatibility';
+import { metaschemaAt, metaschemasNamedIn, withoutFragment } from './metaschemas';
+import { checkPatterns, safeRegExpEngine } from './safe-pattern';
 
-const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
-const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
+const DRAFT_2020 = /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/;
+const DRAFT_2019 = /^https?:\/\/json-schema\.org\/draft\/2019-09\/schema#?$/;
 
 type AjvClass = new (options: object) => Ajv;
 
 /** A fresh ajv of a dialect: every compile gets its own, so `$id`s and references never collide. */
 function createAjv(dialect: AjvClass): Ajv {
   // `verbose` puts the failing schema and data on each error, for `expected` and `value`.
-  const ajv = new dialect({ allErrors: true, strict: false, validateFormats: true, verbose: true });
+  // Patterns run on RE2 (linear time): a schema's pattern cannot stall the event loop.
+  const ajv = new dialect({
+    allErrors: true,
+    strict: false,
+    validateFormats: true,
+    verbose: true,
+    code: { regExp: safeRegExpEngine },
+    // Unknown formats (Iglu's `strict-uri`) are ignored quietly: services log through pino only.
+    logger: false,
+  });
   addFormats(ajv);
   // Iglu's self-describing schemas name themselves in `self`; it constrains nothing.
   ajv.addKeyword({ keyword: 'self', schemaType: 'object' });
@@ -52,40 +65,68 @@ function parseDocument(text: string, what = ''): JsonSchemaDocument {
   );
 }
 
-/** The dialect `$schema` names: 2020-12 when it says so, draft-07 otherwise. */
+/** The dialect `$schema` names: 2020-12 or 2019-09 when it says so, draft-07 otherwise. */
 function dialectOf(document: JsonSchemaDocument): AjvClass {
   const dialect = typeof document === 'object' ? document['$schema'] : undefined;
-  return typeof dialect === 'string' && dialect.replace(/#$/, '') === DRAFT_2020 ? Ajv2020 : Ajv;
+  if (typeof dialect !== 'string') return Ajv;
+  if (DRAFT_2020.test(dialect)) return Ajv2020;
+  return DRAFT_2019.test(dialect) ? Ajv2019 : Ajv;
 }
 
-/** Drops a `$schema` ajv does not know (for example Iglu's self-describing one): it validates as draft-07. */
-function withKnownDialect(document: JsonSchemaDocument): JsonSchemaDocument {
+/** Whether an ajv of a dialect knows a `$schema` value, as spelt, as its own metaschema. */
+function knowsDialect(dialect: AjvClass, value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const url = value.replace(/#$/, '');
+  if (dialect === Ajv2020) return url === 'https://json-schema.org/draft/2020-12/schema';
+  if (dialect === Ajv2019) return url === 'https://json-schema.org/draft/2019-09/schema';
+  return url === 'http://json-schema.org/draft-07/schema';
+}
+
+/**
+ * Drops a `$schema` the ajv of a dialect does not know as its own (Iglu's self-describing one,
+ * draft-04, …): the document validates in that dialect.
+ */
+function withKnownDialect(document: JsonSchemaDocument, dialect: AjvClass): JsonSchemaDocument {
   if (typeof document !== 'object') return document;
-  const dialect = document['$schema'];
-  if (
-    dialect === undefined ||
-    (typeof dialect === 'string' &&
-      (DRAFT_07.test(dialect) || dialect.replace(/#$/, '') === DRAFT_2020))
-  ) {
-    return document;
-  }
+  const value = document['$schema'];
+  if (value === undefined || knowsDialect(dialect, value)) return document;
   const { $schema: _ignored, ...rest } = document;
   return rest;
 }
 
+/**
+ * Adds the well-known metaschemas the texts name (draft-04 to 2020-12, Iglu's self-describing
+ * ones) from the project's copies, so `$ref`s to them resolve without the network. Those of
+ * another dialect than the ajv's validate with the ajv's keywords.
+ */
+function addMetaschemas(ajv: Ajv, dialect: AjvClass, texts: readonly string[]): void {
+  const known = (url: string): boolean =>
+    ajv.refs[url] !== undefined || ajv.schemas[url] !== undefined;
+  const { documents, aliases } = metaschemasNamedIn(texts);
+  for (const { url, document } of documents) {
+    if (known(url)) continue;
+    // Draft-04 names itself with `id`, which ajv refuses; the URL is given as the key.
+    const { id: _id, ...named } = withKnownDialect(document, dialect) as Record<string, unknown>;
+    ajv.addSchema(named, url, undefined, false);
+  }
+  for (const [alias, canonical] of aliases) {
+    if (!known(alias)) ajv.addSchema({ $ref: `${canonical}#` }, alias, undefined, false);
+  }
+}
+
 function compileValidator({ schema, references = [] }: SchemaText): ValidateFunction {
   const document = parseDocument(schema);
-  const ajv = createAjv(dialectOf(document));
+  const dialect = dialectOf(document);
+  const ajv = createAjv(dialect);
   try {
+    checkPatterns(document);
     for (const reference of references) {
-      ajv.addSchema(
-        withKnownDialect(
-          parseDocument(reference.schema, ` (reference ${reference.name})`),
-        ) as object,
-        reference.name,
-      );
+      const referenced = parseDocument(reference.schema, ` (reference ${reference.name})`);
+      checkPatterns(referenced, ` (reference ${reference.name})`);
+      ajv.addSchema(withKnownDialect(referenced, dialect) as object, reference.name);
     }
-    return ajv.compile(withKnownDialect(document) as object);
+    addMetaschemas(ajv, dialect, [schema, ...references.map((reference) => reference.schema)]);
+    return ajv.compile(withKnownDialect(document, dialect) as object);
   } catch (error) {
     if (error instanceof ValidationError) throw error;
     throw new ValidationError(
@@ -240,10 +281,24 @@ function referenceResolver(...schemas: SchemaText[]): RefResolver {
   for (const { references = [] } of schemas) {
     for (const reference of references) byName.set(reference.name, parseDocument(reference.schema));
   }
-  return (ref) => byName.get(ref) ?? byName.get(ref.replace(/#.*$/, ''));
+  return (ref, from) => {
+    const named = byName.get(ref) ?? byName.get(withoutFragment(ref));
+    if (named !== undefined) return named;
+    // A metaschema's own relative `$ref`s (`meta/core`) resolve against its `$id`.
+    const base = typeof from === 'object' ? from['$id'] : undefined;
+    let absolute = ref;
+    if (typeof base === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
+      try {
+        absolute = new URL(ref, base).href;
+      } catch {
+        return undefined;
+      }
+    }
+    return metaschemaAt(absolute)?.document;
+  };
 }
 
-/** JSON Schema (draft-07 and 2020-12), through ajv with formats. */
+/** JSON Schema (draft-07, 2019-09 and 2020-12), through ajv with formats and RE2 patterns. */
 export const jsonSchemaFormat: SchemaFormat = {
   schemaType: 'JSON',
   canonicalize(schema: SchemaText, options: { normalize?: boolean } = {}): string {
@@ -254,11 +309,16 @@ export const jsonSchemaFormat: SchemaFormat = {
   compile(schema: SchemaText): CompiledSchema {
     return new CompiledJsonSchema(compileValidator(schema));
   },
-  readerIncompatibilities(reader: SchemaText, writer: SchemaText): Incompatibility[] {
+  readerIncompatibilities(
+    reader: SchemaText,
+    writer: SchemaText,
+    options: CompatibilityOptions = {},
+  ): Incompatibility[] {
     return jsonSchemaReaderIncompatibilities(
       parseDocument(reader.schema),
       parseDocument(writer.schema),
       referenceResolver(reader, writer),
+      options,
     );
   },
 };
