@@ -1,4 +1,11 @@
-import { cappedValue, pointerSegments, toJsonPath, toPointer } from '../src/formats/parse-json';
+import { avroFormat, jsonSchemaFormat, schemaIndexField } from '@sift/validator';
+import {
+  cappedValue,
+  MAX_SCHEMA_DEPTH,
+  pointerSegments,
+  toJsonPath,
+  toPointer,
+} from '../src/formats/parse-json';
 
 describe('toJsonPath', () => {
   it('writes identifiers with dots, indices in brackets and the root as $', () => {
@@ -43,5 +50,41 @@ describe('cappedValue', () => {
     expect(cappedValue({ a: [1, 2] })).toBe('{"a":[1,2]}');
     expect(cappedValue([])).toBe('[]');
     expect(cappedValue(Array.from({ length: 100 }, (_, i) => i))).toHaveLength(200);
+  });
+});
+
+describe('schema depth', () => {
+  /** A JSON Schema of `levels` levels of JSON: `{"items": {"items": … {} …}}`. */
+  const nestedJsonSchema = (levels: number): string =>
+    `${'{"items":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+  /** An Avro schema of `levels` levels of JSON: arrays of arrays of … strings. */
+  const nestedAvroSchema = (levels: number): string =>
+    `${'{"type":"array","items":'.repeat(levels)}"string"${'}'.repeat(levels)}`;
+
+  it(`compiles, compares and maps schemas up to ${MAX_SCHEMA_DEPTH} levels deep`, () => {
+    const json = { schema: nestedJsonSchema(MAX_SCHEMA_DEPTH) };
+    expect(jsonSchemaFormat.compile(json).validate({}).issues).toEqual([]);
+    expect(jsonSchemaFormat.readerIncompatibilities(json, json)).toEqual([]);
+    expect(() => schemaIndexField('JSON', json)).not.toThrow();
+    const avro = { schema: nestedAvroSchema(MAX_SCHEMA_DEPTH) };
+    expect(() => avroFormat.compile(avro)).not.toThrow();
+    expect(avroFormat.readerIncompatibilities(avro, avro)).toEqual([]);
+    expect(() => schemaIndexField('AVRO', avro)).not.toThrow();
+  });
+
+  it('refuses a deeper schema with the level and where, instead of overflowing the stack', () => {
+    for (const [format, text] of [
+      [jsonSchemaFormat, nestedJsonSchema(5_000)],
+      [avroFormat, nestedAvroSchema(5_000)],
+    ] as const) {
+      expect(() => format.canonicalize({ schema: text })).toThrow(
+        expect.objectContaining({
+          code: 'SIFT_SCHEMA_INVALID',
+          message: expect.stringMatching(
+            new RegExp(`schema: nested more than ${MAX_SCHEMA_DEPTH} levels deep \\(at /`),
+          ),
+        }),
+      );
+    }
   });
 });

@@ -1,9 +1,34 @@
 import { ValidationError } from '@sift/common';
 
+/**
+ * Levels of JSON nesting a schema may have. Real schemas stay far below (Iglu Central's deepest
+ * has 23); past it the recursive walks of parsing, compatibility and mapping would overflow the
+ * stack, so such a schema is refused up front with a clear reason.
+ */
+export const MAX_SCHEMA_DEPTH = 256;
+
+/** The JSON pointer of the first value nested deeper than `max` levels, found without recursion. */
+function tooDeepAt(value: unknown, max: number): string | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 1 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (typeof top.value !== 'object' || top.value === null) continue;
+    if (top.depth > max) return top.path;
+    for (const [key, child] of Object.entries(top.value)) {
+      stack.push({
+        value: child,
+        path: `${top.path}/${pointerSegment(key)}`,
+        depth: top.depth + 1,
+      });
+    }
+  }
+  return undefined;
+}
+
 /** Parses schema text as JSON, or throws `SIFT_SCHEMA_INVALID` with the parser's reason. */
 export function parseSchemaJson(text: string, schemaType: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ValidationError(
       'SIFT_SCHEMA_INVALID',
@@ -11,6 +36,14 @@ export function parseSchemaJson(text: string, schemaType: string): unknown {
       { cause: error },
     );
   }
+  const deep = tooDeepAt(parsed, MAX_SCHEMA_DEPTH);
+  if (deep !== undefined) {
+    throw new ValidationError(
+      'SIFT_SCHEMA_INVALID',
+      `Invalid ${schemaType} schema: nested more than ${MAX_SCHEMA_DEPTH} levels deep (at ${deep})`,
+    );
+  }
+  return parsed;
 }
 
 /** Escapes one JSON pointer segment (RFC 6901). */
