@@ -26,6 +26,7 @@ export interface ResetWatermarkLogOptions {
 export class ResetWatermarkLog implements EventLog, ResetBarrier {
   private readonly marks = new Map<string, number>();
   private readonly handling = new Set<Promise<void>>();
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: ResetWatermarkLogOptions) {}
 
@@ -76,12 +77,10 @@ export class ResetWatermarkLog implements EventLog, ResetBarrier {
     this.options.topics.forEach((topic, i) => {
       this.marks.set(topic, Math.max(this.marks.get(topic) ?? 0, ends[i] as number));
     });
-    if (this.options.file !== undefined) {
-      await mkdir(dirname(this.options.file), { recursive: true });
-      const temporary = `${this.options.file}.tmp`;
-      await writeFile(temporary, JSON.stringify(Object.fromEntries(this.marks)));
-      await rename(temporary, this.options.file);
-    }
+    // Resets may come at once: the saves run one after another, each writing the newest marks.
+    const save = this.saving.then(() => this.save());
+    this.saving = save.catch(() => undefined);
+    await save;
     // Batches handed over before the mark may still be writing records from before it.
     const before = Promise.allSettled([...this.handling]).then(() => true);
     let timer: NodeJS.Timeout | undefined;
@@ -96,6 +95,14 @@ export class ResetWatermarkLog implements EventLog, ResetBarrier {
         `The sinks were still storing events received before the reset after ${timeoutMs} ms; nothing was deleted: reset again`,
       );
     }
+  }
+
+  private async save(): Promise<void> {
+    if (this.options.file === undefined) return;
+    await mkdir(dirname(this.options.file), { recursive: true });
+    const temporary = `${this.options.file}.tmp`;
+    await writeFile(temporary, JSON.stringify(Object.fromEntries(this.marks)));
+    await rename(temporary, this.options.file);
   }
 
   close(): Promise<void> {

@@ -108,6 +108,22 @@ describe('reset through the reset point of the log (file log, SQLite store, real
     expect(await store.counts()).toEqual({ total: 1, good: 0, bad: 1 });
   });
 
+  it('answers every one of many resets at once, and keeps the newest reset point', async () => {
+    const resetLog = await openResetLog();
+    const app = buildConsoleApp({ maxWaitMs: 1000 }, { query: store, logger, reset: resetLog });
+    await fileLog.append(BAD_TOPIC, [badRecord('old')]);
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => request(app).post('/micro/reset')),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    await fileLog.append(BAD_TOPIC, [badRecord('new')]);
+    await startSinks(await openResetLog());
+
+    await eventually(store, async () => (await store.get('new')) !== undefined);
+    expect(await store.get('old')).toBeUndefined();
+  });
+
   it('still holds back the events from before the reset after a restart', async () => {
     await fileLog.append(BAD_TOPIC, [badRecord('old')]);
     await (await openResetLog()).mark(1000);
