@@ -98,7 +98,9 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: ProgramIo = processIo):
 
   const schemas = program
     .command('schemas')
-    .description('schemas as code: schemas/<event-type>/<n>.avsc|json');
+    .description(
+      'schemas as code: schemas/<event-type>/<n>.avsc|json, or Iglu layout <vendor>/<name>/jsonschema/<M-R-A>',
+    );
   schemas
     .command('check')
     .description(
@@ -123,6 +125,10 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: ProgramIo = processIo):
     .description('register the versions of the folder missing from the registry, in order')
     .option('--dir <dir>', 'schemas folder', 'schemas')
     .option('--registry <url>', 'registry URL (SIFT_REGISTRY_URL, else http://127.0.0.1:8081)')
+    .option(
+      '--snowplow',
+      'push the bundled Snowplow tracker schemas (cli/snowplow-schemas), their subjects at compatibility NONE',
+    )
     .action(async (options: SchemasPushOptions) => {
       io.setExitCode(await schemasPush(options, env, io));
     });

@@ -1,15 +1,87 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '@sift/common';
+import { compareSchemaVer, igluSubject, parseSchemaVer } from '@sift/registry';
+import type { SchemaVer } from '@sift/registry';
 import type { RegistryClient } from '@sift/registry-client';
 
-/** One schema file of `schemas/<event-type>/<n>.avsc|json`. */
+/**
+ * One schema file of `schemas/<event-type>/<n>.avsc|json`, or of an Iglu-layout folder
+ * `<vendor>/<name>/jsonschema/<M-R-A>` (event type `<vendor>.<name>`, `version` its place in
+ * SchemaVer order, from 1).
+ */
 export interface SchemaFile {
   eventType: string;
   version: number;
   schemaType: 'AVRO' | 'JSON';
   schema: string;
   file: string;
+  /** Where the file sits in an Iglu-layout folder. */
+  iglu?: { vendor: string; name: string; schemaVer: SchemaVer };
+}
+
+/** The schemas Snowplow's trackers attach, bundled in Iglu layout (registered by `sift up`). */
+export const SNOWPLOW_SCHEMAS_DIR = join(__dirname, '..', 'snowplow-schemas');
+
+/** How a file is named in messages: `iglu:<vendor>/<name>/jsonschema/<M-R-A>` or `<event type> v<n>`. */
+export function schemaFileLabel(file: SchemaFile): string {
+  if (!file.iglu) return `${file.eventType} v${file.version}`;
+  const { vendor, name, schemaVer } = file.iglu;
+  return `iglu:${vendor}/${name}/jsonschema/${schemaVer.model}-${schemaVer.revision}-${schemaVer.addition}`;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Whether a folder is in Iglu layout: some `<vendor>/<name>/jsonschema/` folder in it. */
+export async function isIgluLayout(dir: string): Promise<boolean> {
+  for (const vendor of await subfolders(dir)) {
+    for (const name of await subfolders(join(dir, vendor))) {
+      if (await isDirectory(join(dir, vendor, name, 'jsonschema'))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Reads an Iglu-layout folder: every `<vendor>/<name>/jsonschema/<M-R-A>` file, ordered by
+ * event type, then SchemaVer. Other formats (`avro/`, `thrift/`) and names that are not a
+ * SchemaVer are skipped.
+ */
+export async function listIgluSchemaFiles(dir: string): Promise<SchemaFile[]> {
+  const files: SchemaFile[] = [];
+  for (const vendor of await subfolders(dir)) {
+    for (const name of await subfolders(join(dir, vendor))) {
+      const folder = join(dir, vendor, name, 'jsonschema');
+      if (!(await isDirectory(folder))) continue;
+      const found: { schemaVer: SchemaVer; file: string }[] = [];
+      for (const entry of await readdir(folder)) {
+        const schemaVer = parseSchemaVer(entry);
+        if (schemaVer) found.push({ schemaVer, file: join(folder, entry) });
+      }
+      found.sort((a, b) => compareSchemaVer(a.schemaVer, b.schemaVer));
+      for (const [index, { schemaVer, file }] of found.entries()) {
+        files.push({
+          eventType: igluSubject(vendor, name),
+          version: index + 1,
+          schemaType: 'JSON',
+          schema: await readFile(file, 'utf8'),
+          file,
+          iglu: { vendor, name, schemaVer },
+        });
+      }
+    }
+  }
+  return files;
 }
 
 /** A schema file the registry took: its global id and the version the registry gave it. */
@@ -23,9 +95,11 @@ const FILE_NAME = /^(\d+)\.(avsc|json)$/;
 
 /**
  * Reads every schema file of a schemas folder, ordered by event type, then version, without
- * checking the numbering (see `versionNumberingProblem`).
+ * checking the numbering (see `versionNumberingProblem`). An Iglu-layout folder is detected
+ * and read by `listIgluSchemaFiles`.
  */
 export async function listSchemaFiles(dir: string): Promise<SchemaFile[]> {
+  if (await isIgluLayout(dir)) return listIgluSchemaFiles(dir);
   const files: SchemaFile[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries
@@ -104,4 +178,31 @@ export async function pushSchemas(
     onRegistered(pushed);
   }
   return results;
+}
+
+/**
+ * Gives the subjects of published schemas (the bundled Snowplow ones) compatibility NONE
+ * unless they already have it: they never change, Iglu data names its exact SchemaVer, and
+ * one ADDITION of theirs (`client_session` 1-0-1 adds `maxLength` 36) is breaking under
+ * Confluent's rules.
+ */
+export async function allowPublishedSchemas(
+  client: RegistryClient,
+  files: SchemaFile[],
+): Promise<void> {
+  for (const eventType of groupByEventType(files).keys()) {
+    if ((await client.compatibilityLevel(eventType)) !== 'NONE') {
+      await client.setCompatibility(eventType, 'NONE');
+    }
+  }
+}
+
+/** Registers the bundled Snowplow tracker schemas, their subjects at compatibility NONE. */
+export async function pushSnowplowSchemas(
+  client: RegistryClient,
+  dir: string = SNOWPLOW_SCHEMAS_DIR,
+): Promise<PushedSchema[]> {
+  const files = await readSchemasFolder(dir);
+  await allowPublishedSchemas(client, files);
+  return pushSchemas(client, files);
 }

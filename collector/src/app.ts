@@ -10,12 +10,14 @@ import { collectorRouter, notAllowed } from './adapters/http/collector-router';
 import type { CollectorConfig } from './config';
 import { EventProcessor } from './domain/event-processor';
 import type { EnrichmentHook, GeoLookup } from './domain/enrichment';
-import type { SchemaSource } from './ports';
+import type { IgluSchemaSource, SchemaSource } from './ports';
 import { RAW_TOPIC } from './recovery/raw-record';
 
 /** What the collector app needs from outside. */
 export interface CollectorDeps {
   schemas: SchemaSource;
+  /** Schemas of Snowplow tracker events by Iglu key; none: every tracker event is `unknown_event`. */
+  iglu?: IgluSchemaSource;
   log: EventLog;
   logger: Logger;
   now?: () => Date;
@@ -38,8 +40,8 @@ export type CollectorApp = (
 ) => void;
 
 /**
- * The collector, not yet listening: `POST /v1/events` and `GET /i` on plain `node:http` (the
- * hot paths), everything else (`/healthz`, `/metrics`, `/openapi.json`) through express.
+ * The collector, not yet listening: `POST /v1/events`, `GET /i` and Snowplow's tracker paths
+ * on plain `node:http` (the hot paths), everything else (`/healthz`, `/metrics`, `/openapi.json`) through express.
  */
 export function buildCollectorApp(
   config: Pick<CollectorConfig, 'maxBodyBytes' | 'goodTopic' | 'badTopic'> &
@@ -54,6 +56,11 @@ export function buildCollectorApp(
         | 'internalDomains'
         | 'mode'
         | 'rawTopic'
+        | 'spCookieDays'
+        | 'spCookieDomain'
+        | 'spCookieSameSite'
+        | 'spCookieSecure'
+        | 'redirectDomains'
       >
     >,
   deps: CollectorDeps,
@@ -80,6 +87,7 @@ export function buildCollectorApp(
   }
   const processor = new EventProcessor({
     schemas: deps.schemas,
+    ...(deps.iglu ? { iglu: deps.iglu } : {}),
     validators: new ValidatorCache(),
     limits: {
       ...(config.maxBatchEvents ? { maxBatchEvents: config.maxBatchEvents } : {}),
@@ -119,6 +127,15 @@ export function buildCollectorApp(
     corsOrigins: config.corsOrigins ?? [],
     ipAnonymization: config.ipAnonymization ?? 'partial',
     ...(config.mode === 'raw' ? { rawTopic: config.rawTopic ?? RAW_TOPIC } : {}),
+    snowplow: {
+      cookie: {
+        days: config.spCookieDays ?? 365,
+        ...(config.spCookieDomain ? { domain: config.spCookieDomain } : {}),
+        sameSite: config.spCookieSameSite ?? 'None',
+        secure: config.spCookieSecure ?? true,
+      },
+      redirectDomains: config.redirectDomains ?? [],
+    },
   });
   // An express app takes plain node requests (it adds its own methods), and a `next` when mounted.
   const rest = app as unknown as CollectorApp;

@@ -55,6 +55,16 @@ export interface CollectorConfig {
   rawTopic: string;
   /** Compression of what the collector produces to Kafka: `none` (default) or `gzip`. */
   kafkaCompression: 'none' | 'gzip';
+  /** Lifetime of the Snowplow network user id cookie `sp`, days; default 365. */
+  spCookieDays: number;
+  /** Domain of the `sp` cookie; default none (the collector's host). */
+  spCookieDomain?: string;
+  /** SameSite of the `sp` cookie: `None` (default), `Lax` or `Strict`. */
+  spCookieSameSite: 'None' | 'Lax' | 'Strict';
+  /** Whether the `sp` cookie is `Secure`; default true (browsers need it with SameSite=None). */
+  spCookieSecure: boolean;
+  /** Domains `GET /r/tp2?u=` may redirect to (and their subdomains); empty (default): redirects off. */
+  redirectDomains: string[];
 }
 
 const schema: JSONSchemaType<CollectorConfig> = {
@@ -94,6 +104,15 @@ const schema: JSONSchemaType<CollectorConfig> = {
     mode: { type: 'string', enum: ['validate', 'raw'], default: 'validate' },
     rawTopic: { type: 'string', minLength: 1, default: RAW_TOPIC },
     kafkaCompression: { type: 'string', enum: ['none', 'gzip'], default: 'none' },
+    spCookieDays: { type: 'integer', minimum: 0, maximum: 3650, default: 365 },
+    spCookieDomain: { type: 'string', pattern: '^\\.?[A-Za-z0-9.-]+$', nullable: true },
+    spCookieSameSite: { type: 'string', enum: ['None', 'Lax', 'Strict'], default: 'None' },
+    spCookieSecure: { type: 'boolean', default: true },
+    redirectDomains: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[A-Za-z0-9.-]+$' },
+      default: [],
+    },
   },
   required: [
     'port',
@@ -117,6 +136,10 @@ const schema: JSONSchemaType<CollectorConfig> = {
     'mode',
     'rawTopic',
     'kafkaCompression',
+    'spCookieDays',
+    'spCookieSameSite',
+    'spCookieSecure',
+    'redirectDomains',
   ],
   additionalProperties: false,
 };
@@ -146,6 +169,11 @@ const fields: EnvMap<CollectorConfig> = {
   mode: { env: 'SIFT_COLLECTOR_MODE', type: 'string' },
   rawTopic: { env: 'SIFT_RAW_TOPIC', type: 'string' },
   kafkaCompression: { env: 'SIFT_KAFKA_COMPRESSION', type: 'string' },
+  spCookieDays: { env: 'SIFT_COLLECTOR_SP_COOKIE_DAYS', type: 'integer' },
+  spCookieDomain: { env: 'SIFT_COLLECTOR_SP_COOKIE_DOMAIN', type: 'string' },
+  spCookieSameSite: { env: 'SIFT_COLLECTOR_SP_COOKIE_SAMESITE', type: 'string' },
+  spCookieSecure: { env: 'SIFT_COLLECTOR_SP_COOKIE_SECURE', type: 'boolean' },
+  redirectDomains: { env: 'SIFT_COLLECTOR_REDIRECT_DOMAINS', type: 'list' },
 };
 
 /** Reads the collector's config from the environment; throws one error naming every bad variable. */

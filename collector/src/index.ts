@@ -6,8 +6,17 @@ export { startCollector } from './main';
 export { EventProcessor } from './domain/event-processor';
 export type { Collected, EventVerdict, RequestMeta, RequestSource } from './domain/event-processor';
 export { anonymizeIp } from './domain/anonymize-ip';
-export type { ResolvedSchema, SchemaMiss, SchemaSource } from './ports';
+export type { IgluSchemaSource, ResolvedSchema, SchemaMiss, SchemaSource } from './ports';
 export { RegistrySchemaSource } from './adapters/registry/registry-schema-source';
+export { IgluRegistrySchemaSource } from './adapters/registry/iglu-schema-source';
+export {
+  igluEventType,
+  parseIgluUri,
+  readTrackerEvent,
+  SNOWPLOW_VENDOR,
+} from './domain/snowplow/tracker-event';
+export type { IgluKey, TrackerEvent } from './domain/snowplow/tracker-event';
+export { ANONYMOUS_NUID, SNOWPLOW_POST_PATH } from './adapters/http/snowplow-router';
 export {
   badEventKinds,
   defaultRecoveryKinds,

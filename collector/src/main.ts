@@ -3,6 +3,7 @@ import type { Logger, RunningServer } from '@sift/common';
 import { BoundedEventLog, KafkaEventLog } from '@sift/event-log';
 import { registryClientFromConfig } from '@sift/registry-client';
 import { MaxmindGeoLookup } from './adapters/maxmind/maxmind-geo-lookup';
+import { IgluRegistrySchemaSource } from './adapters/registry/iglu-schema-source';
 import { RegistrySchemaSource } from './adapters/registry/registry-schema-source';
 import { buildCollectorApp } from './app';
 import type { CollectorConfig } from './config';
@@ -33,12 +34,13 @@ export async function startCollector(
     closeTimeoutMs: config.appendTimeoutMs,
     logger,
   });
-  const schemas = new RegistrySchemaSource(
-    registryClientFromConfig(config, { latestTtlMs: config.schemaCacheMs }),
-  );
+  const registry = registryClientFromConfig(config, { latestTtlMs: config.schemaCacheMs });
+  const schemas = new RegistrySchemaSource(registry);
+  const iglu = new IgluRegistrySchemaSource(registry);
   const geo = config.geoDatabase ? await MaxmindGeoLookup.open(config.geoDatabase) : undefined;
   const app = buildCollectorApp(config, {
     schemas,
+    iglu,
     log,
     logger,
     buffer: log,

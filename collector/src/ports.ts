@@ -19,3 +19,16 @@ export type SchemaMiss = 'unknown_event' | 'unknown_version';
 export interface SchemaSource {
   resolve(eventType: string, version: number | undefined): Promise<ResolvedSchema | SchemaMiss>;
 }
+
+/**
+ * Finds the registered schema of an Iglu key: the subject `<vendor>.<name>`, at the version
+ * whose schema's `self.version` is exactly the key's SchemaVer. Throws (retriable) when the
+ * registry cannot be asked.
+ */
+export interface IgluSchemaSource {
+  resolveIglu(key: {
+    vendor: string;
+    name: string;
+    version: string;
+  }): Promise<ResolvedSchema | SchemaMiss>;
+}

@@ -32,6 +32,8 @@ export const errorCatalogue = {
     'The mode forbids the operation (READONLY, or an id given outside IMPORT).',
   SIFT_REGISTRY_REFERENCE_EXISTS: 'Other schemas still reference the version.',
   SIFT_REGISTRY_ID_MISMATCH: 'The id or version given in IMPORT mode already holds another schema.',
+  SIFT_REGISTRY_SCHEMAVER_CONFLICT:
+    'An Iglu schema came out of SchemaVer order, or its SchemaVer is already registered with other content.',
   SIFT_REGISTRY_SUBJECT_INVALID: 'The subject name is empty or holds control characters.',
   SIFT_REGISTRY_FORWARD_FAILED: 'This registry instance could not forward the write to the leader.',
   SIFT_REGISTRY_LEADER_UNKNOWN:

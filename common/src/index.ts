@@ -27,8 +27,10 @@ export {
   defaultTopics,
   goodEventHeaders,
   indexName,
+  encodeEntitiesHeader,
+  decodeEntitiesHeader,
 } from './contracts/topics';
-export type { Topics, Verdict } from './contracts/topics';
+export type { SnowplowFields, Topics, Verdict } from './contracts/topics';
 export type {
   BadEvent,
   BadEventKind,

@@ -1,5 +1,6 @@
 export { RegistryClient } from './registry-client';
 export type {
+  IgluSchema,
   ReferencedSchemaText,
   RegistryClientOptions,
   RegistryReference,

@@ -36,6 +36,19 @@ export interface RegistryVersion extends RegistrySchema {
   id: number;
 }
 
+/** An Iglu schema as the registry holds it: where, and its text as registered. */
+export interface IgluSchema {
+  /** `<vendor>.<name>`: the event type. */
+  subject: string;
+  version: number;
+  id: number;
+  /** The schema's JSON text. */
+  schema: string;
+}
+
+/** `iglu:<vendor>/<name>/jsonschema/<M-R-A>`; the registry's domain owns the full SchemaVer rules. */
+const IGLU_URI = /^iglu:([a-zA-Z0-9_.-]+)\/([a-zA-Z0-9_-]+)\/jsonschema\/(\d+-\d+-\d+)$/;
+
 /** How to reach and cache a registry. */
 export interface RegistryClientOptions {
   /** Base URL, e.g. `http://127.0.0.1:8081`. */
@@ -67,6 +80,7 @@ export class RegistryClient {
   private readonly byId = new Map<number, Promise<RegistrySchema>>();
   private readonly byVersion = new Map<string, Promise<RegistryVersion>>();
   private readonly latest = new Map<string, { value: RegistryVersion; fetchedAt: number }>();
+  private readonly byIgluUri = new Map<string, Promise<IgluSchema>>();
 
   constructor(options: RegistryClientOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
@@ -158,6 +172,11 @@ export class RegistryClient {
     return level;
   }
 
+  /** Sets a subject's own compatibility level (`PUT /config/{subject}`). */
+  async setCompatibility(subject: string, level: string): Promise<void> {
+    await this.request('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
+  }
+
   /** The id and version the subject holds this schema under; undefined when it does not. */
   async lookup(
     subject: string,
@@ -230,7 +249,48 @@ export class RegistryClient {
     return { ...body, schemaType: body.schemaType ?? 'AVRO', references: body.references ?? [] };
   }
 
+  /**
+   * The schema an `iglu:` URI names (`iglu:com.acme/signup/jsonschema/1-0-0`), read through
+   * the registry's Iglu read API, with the subject, version and id holding it; undefined when
+   * the registry does not hold that SchemaVer. Found ones are cached for good.
+   */
+  async igluSchema(uri: string): Promise<IgluSchema | undefined> {
+    const match = IGLU_URI.exec(uri);
+    if (!match) {
+      throw new ValidationError(
+        'SIFT_REQUEST_INVALID',
+        `'${uri}' is not an Iglu URI iglu:<vendor>/<name>/jsonschema/<MODEL-REVISION-ADDITION>`,
+      );
+    }
+    const [, vendor, name, version] = match as unknown as [string, string, string, string];
+    try {
+      return await remember(this.byIgluUri, uri, async () => {
+        const { body, headers } = await this.exchange<unknown>(
+          'GET',
+          `/api/schemas/${vendor}/${name}/jsonschema/${version}`,
+        );
+        return {
+          subject: decodeURIComponent(headers.get('x-sift-subject') ?? `${vendor}.${name}`),
+          version: Number(headers.get('x-sift-version')),
+          id: Number(headers.get('x-sift-schema-id')),
+          schema: JSON.stringify(body),
+        };
+      });
+    } catch (error) {
+      if (error instanceof SiftError && error.details?.['status'] === 404) return undefined;
+      throw error;
+    }
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.exchange<T>(method, path, body)).body;
+  }
+
+  private async exchange<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ body: T; headers: Headers }> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -267,7 +327,7 @@ export class RegistryClient {
         },
       );
     }
-    if (response.ok) return parsed as T;
+    if (response.ok) return { body: parsed as T, headers: response.headers };
     const { error_code: errorCode, message } = (parsed ?? {}) as {
       error_code?: number;
       message?: string;

@@ -148,3 +148,39 @@ describe('RegistryClient with basic auth', () => {
     }
   });
 });
+
+describe('RegistryClient.igluSchema', () => {
+  const self = { vendor: 'com.acme', name: 'signup', format: 'jsonschema', version: '1-0-0' };
+  const iglu = JSON.stringify({
+    $schema:
+      'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#',
+    self,
+    type: 'object',
+    properties: { email: { type: 'string' } },
+  });
+
+  it('resolves an iglu: URI to exactly its SchemaVer, cached once found', async () => {
+    const registry = await startRegistry();
+    const client = new RegistryClient({ url: registry.url });
+    await expect(client.igluSchema('iglu:com.acme/signup/jsonschema/1-0-0')).resolves.toBe(
+      undefined,
+    );
+    const { id, version } = await client.register('com.acme.signup', iglu, 'JSON');
+    const found = await client.igluSchema('iglu:com.acme/signup/jsonschema/1-0-0');
+    expect(found).toEqual({ subject: 'com.acme.signup', version, id, schema: iglu });
+    await expect(client.igluSchema('iglu:com.acme/signup/jsonschema/1-0-1')).resolves.toBe(
+      undefined,
+    );
+    await registry.close();
+    await expect(client.igluSchema('iglu:com.acme/signup/jsonschema/1-0-0')).resolves.toEqual(
+      found,
+    );
+  });
+
+  it('refuses a string that is not an iglu: URI', async () => {
+    const client = new RegistryClient({ url: 'http://127.0.0.1:1' });
+    await expect(client.igluSchema('com.acme/signup/1-0-0')).rejects.toMatchObject({
+      code: 'SIFT_REQUEST_INVALID',
+    });
+  });
+});

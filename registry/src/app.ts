@@ -2,6 +2,7 @@ import express from 'express';
 import { createMetricsRegistry, requestGuard } from '@sift/common';
 import type { Logger } from '@sift/common';
 import { basicAuth, parseUsers } from './adapters/http/basic-auth';
+import { igluRouter } from './adapters/http/iglu-router';
 import { openApiDocument } from './adapters/http/openapi';
 import { registryRouter } from './adapters/http/registry-router';
 import { StandaloneElection } from './adapters/standalone/standalone-election';
@@ -60,6 +61,7 @@ export async function buildRegistryApp(
   app.use(
     basicAuth({ users: parseUsers(config.authUsers ?? []), reads: config.authReads ?? false }),
   );
+  app.use('/api', igluRouter({ registry, logger: deps.logger }));
   app.use(
     registryRouter({
       registry,

@@ -7,6 +7,18 @@ export { SchemaRegistry } from './domain/schema-registry';
 export type { RegistryOptions, SchemaInput, SubjectVersion } from './domain/schema-registry';
 export { RegistryState, schemaIdentity } from './domain/registry-state';
 export { parseVersion } from './domain/versions';
+export {
+  compareSchemaVer,
+  formatSchemaVer,
+  IGLU_SELF_DESC_METASCHEMA,
+  igluSelfOf,
+  igluSubject,
+  igluUri,
+  parseIgluUri,
+  parseSchemaVer,
+  schemaVerBump,
+} from './domain/iglu';
+export type { IgluSelf, SchemaVer, SchemaVerBump } from './domain/iglu';
 export type { VersionRef } from './domain/versions';
 export type {
   CompatibilityLevel,

@@ -28,6 +28,7 @@ function versionLines(check: VersionCheck, subject: SubjectCheck): string[] {
     ...check.reasons,
     ...(check.registry?.refusals ?? []).map((reason) => `registry: ${reason}`),
     ...check.problems.map((problem) => `problem: ${problem}`),
+    ...(check.notes ?? []).map((note) => `note: ${note}`),
   ];
   const parts = [verdictPhrase(check, subject)];
   if (check.registry) parts.push(registryPhrase(check));
@@ -36,9 +37,13 @@ function versionLines(check: VersionCheck, subject: SubjectCheck): string[] {
 }
 
 function verdictPhrase(check: VersionCheck, subject: SubjectCheck): string {
-  const name = `v${check.version}`;
+  const nameOf = (version: number) =>
+    check.schemaVer === undefined
+      ? `v${version}`
+      : (subject.versions.find((v) => v.version === version)?.schemaVer ?? `v${version}`);
+  const name = nameOf(check.version);
   if (check.verdict === 'invalid') return `${name} invalid`;
-  const against = check.checkedAgainst.map((version) => `v${version}`).join(', ');
+  const against = check.checkedAgainst.map(nameOf).join(', ');
   if (check.reasons.length > 0) return `${name} NOT compatible with ${against} (${subject.level})`;
   if (check.checkedAgainst.length > 0) {
     return `${name} compatible with ${against} (${subject.level})`;

@@ -1,3 +1,5 @@
+import { formatSchemaVer, igluSelfOf, schemaVerBump } from '@sift/registry';
+import type { SchemaVer, SchemaVerBump } from '@sift/registry';
 import { compatibilityMessages, schemaFormat } from '@sift/validator';
 import type { CompatibilityLevel, PreviousVersion, SchemaFormat } from '@sift/validator';
 import { groupByEventType, versionNumberingProblem } from '../schemas-folder';
@@ -56,6 +58,12 @@ export interface VersionCheck {
   };
   /** Where the file disagrees with the registry (another version number). */
   problems: string[];
+  /** Iglu layout: the file's SchemaVer (`M-R-A`). */
+  schemaVer?: string;
+  /** Iglu layout: what the SchemaVer declares against the previous valid one. */
+  bump?: SchemaVerBump;
+  /** Iglu layout: what a reviewer should know that is not an error (a breaking MODEL bump). */
+  notes?: string[];
 }
 
 /** The verdicts on one event type (registry subject). */
@@ -132,7 +140,7 @@ async function checkSubject(
   const level = registry
     ? await registry.compatibilityLevel(eventType)
     : (options.level ?? 'BACKWARD');
-  const versions = checkLocally(files, level);
+  const versions = files[0]?.iglu ? checkIgluLocally(files, level) : checkLocally(files, level);
   const problems: string[] = [];
   const numbering = versionNumberingProblem(files);
   if (numbering) problems.push(numbering);
@@ -208,7 +216,8 @@ async function compareWithRegistry(
     check.registry = { registered, refusals: [] };
     if (registered) {
       matched.add(registered.version);
-      if (registered.version !== file.version) {
+      // In Iglu layout the SchemaVer names the version, whatever number the registry gave it.
+      if (registered.version !== file.version && !file.iglu) {
         check.problems.push(
           `the registry holds this schema as version ${registered.version}, not ${file.version}: ` +
             `the file name must be the registry's version`,
@@ -231,4 +240,127 @@ async function compareWithRegistry(
     );
   }
   return problems;
+}
+
+/** A check of one file before any comparison: `invalid` when it does not parse or compile. */
+function startCheck(file: SchemaFile): { check: VersionCheck; format?: SchemaFormat } {
+  const check: VersionCheck = {
+    version: file.version,
+    file: file.file,
+    schemaType: file.schemaType,
+    verdict: 'ok',
+    checkedAgainst: [],
+    reasons: [],
+    problems: [],
+  };
+  try {
+    const format = schemaFormat(file.schemaType);
+    format.canonicalize({ schema: file.schema });
+    return { check, format };
+  } catch (error) {
+    check.verdict = 'invalid';
+    check.reasons.push((error as Error).message);
+    return { check };
+  }
+}
+
+/** A compatibility message without its `LEVEL: … version n:` lead, which names registry versions. */
+function plainReason(message: string): string {
+  return message.replace(/^[A-Z_]+: [^:]*version \d+: /, '');
+}
+
+/**
+ * Iglu layout: each file's `self` block must name its path, and each SchemaVer bump must
+ * match the change. An ADDITION must be compatible under the level with the earlier
+ * versions of its MODEL-REVISION (the registry checks exactly that); a REVISION or MODEL bump
+ * may break earlier data, which is noted, not refused.
+ */
+function checkIgluLocally(files: SchemaFile[], level: CompatibilityLevel): VersionCheck[] {
+  const checks: VersionCheck[] = [];
+  const valid: { previous: PreviousVersion; schemaVer: SchemaVer }[] = [];
+  const single = level.replace('_TRANSITIVE', '') as CompatibilityLevel;
+  for (const file of files) {
+    const { check, format } = startCheck(file);
+    checks.push(check);
+    const place = file.iglu;
+    if (!place) continue;
+    const current = place.schemaVer;
+    const name = formatSchemaVer(current);
+    check.schemaVer = name;
+    if (!format) continue;
+    let self;
+    try {
+      self = igluSelfOf(JSON.parse(file.schema));
+    } catch (error) {
+      check.verdict = 'invalid';
+      check.reasons.push((error as Error).message);
+      continue;
+    }
+    const at = `iglu:${place.vendor}/${place.name}/jsonschema/${name}`;
+    const claimed =
+      self && `iglu:${self.vendor}/${self.name}/jsonschema/${formatSchemaVer(self.version)}`;
+    if (claimed !== at) {
+      check.verdict = 'invalid';
+      check.reasons.push(
+        claimed
+          ? `its "self" block names ${claimed}, but the file sits at ${at}: they must agree`
+          : `it has no "self" block: an Iglu schema names itself (vendor, name, format, version)`,
+      );
+      continue;
+    }
+    const last = valid.at(-1);
+    if (last) {
+      const bump = schemaVerBump(last.schemaVer, current) as SchemaVerBump;
+      check.bump = bump;
+      const from = formatSchemaVer(last.schemaVer);
+      if (bump === 'ADDITION') {
+        const scope = valid.filter(
+          (v) => v.schemaVer.model === current.model && v.schemaVer.revision === current.revision,
+        );
+        const against =
+          level === 'NONE' ? [] : level.endsWith('_TRANSITIVE') ? scope : scope.slice(-1);
+        check.checkedAgainst = against.map((v) => v.previous.version);
+        const fix = `this needs a new REVISION (${current.model}-${current.revision + 1}-0) or MODEL (${current.model + 1}-0-0)`;
+        for (const earlier of against) {
+          const was = formatSchemaVer(earlier.schemaVer);
+          const effect = level.startsWith('FORWARD')
+            ? `readers of ${was} would refuse data valid under ${name}`
+            : `data valid under ${was} would be refused`;
+          try {
+            for (const message of compatibilityMessages(format, single, { schema: file.schema }, [
+              earlier.previous,
+            ])) {
+              check.reasons.push(
+                `${was} → ${name} is an ADDITION, but ${plainReason(message)}: ${effect}; ${fix}`,
+              );
+            }
+          } catch (error) {
+            check.reasons.push(`could not be compared with ${was}: ${(error as Error).message}`);
+          }
+        }
+        if (check.reasons.length > 0) check.verdict = 'incompatible';
+      } else {
+        let breaks: string[] = [];
+        try {
+          breaks = compatibilityMessages(format, 'BACKWARD', { schema: file.schema }, [
+            last.previous,
+          ]);
+        } catch {
+          breaks = [];
+        }
+        check.notes = [
+          breaks.length > 0
+            ? `${from} → ${name} is a ${bump} bump and breaks data valid under ${from} ` +
+              `(${plainReason(breaks[0] as string)}${breaks.length > 1 ? `, and ${breaks.length - 1} more` : ''}), ` +
+              `as a ${bump} may: the registry checks the subject's level only between versions of one MODEL-REVISION, so it registers`
+            : `${from} → ${name} is a ${bump} bump, though no data valid under ${from} would be refused: an ADDITION would do`,
+        ];
+      }
+    }
+    valid.push({
+      previous: { version: file.version, schemaType: file.schemaType, schema: file.schema },
+      schemaVer: current,
+    });
+  }
+  return checks;
 }

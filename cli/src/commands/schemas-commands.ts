@@ -5,9 +5,12 @@ import type { CompatibilityLevel } from '@sift/validator';
 import { HttpRegistryLookup } from '../http-registry-lookup';
 import { loadRegistryCredentials } from '../registry-credentials';
 import {
+  allowPublishedSchemas,
   groupByEventType,
   listSchemaFiles,
   pushSchemas,
+  schemaFileLabel,
+  SNOWPLOW_SCHEMAS_DIR,
   versionNumberingProblem,
 } from '../schemas-folder';
 import type { SchemaFile } from '../schemas-folder';
@@ -39,6 +42,8 @@ export interface SchemasCheckOptions {
 export interface SchemasPushOptions {
   dir: string;
   registry?: string;
+  /** Push the bundled Snowplow tracker schemas instead of `dir`, their subjects at NONE. */
+  snowplow?: boolean;
 }
 
 /** Reads `--level`: one of Confluent's levels, any case. */
@@ -102,9 +107,10 @@ export async function schemasPush(
   out: CommandOutput,
 ): Promise<number> {
   const url = options.registry ?? env['SIFT_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
+  const dir = options.snowplow ? SNOWPLOW_SCHEMAS_DIR : options.dir;
   let files: SchemaFile[];
   try {
-    files = await readFolder(options.dir);
+    files = await readFolder(dir);
   } catch (error) {
     out.stderr(`sift schemas push: ${describe(error)}\n`);
     return EXIT_USAGE;
@@ -118,25 +124,23 @@ export async function schemasPush(
   }
   let registered = 0;
   try {
-    await pushSchemas(
-      registryClientFromConfig({ registryUrl: url, ...loadRegistryCredentials(env) }),
-      files,
-      ({ file, id, version }) => {
-        registered++;
-        const elsewhere = version !== undefined && version !== file.version;
-        out.stdout(
-          `${file.eventType} v${file.version}: schema id ${id}` +
-            `${elsewhere ? ` (registry version ${version})` : ''}\n`,
-        );
-      },
-    );
+    const client = registryClientFromConfig({ registryUrl: url, ...loadRegistryCredentials(env) });
+    if (options.snowplow) await allowPublishedSchemas(client, files);
+    await pushSchemas(client, files, ({ file, id, version }) => {
+      registered++;
+      const elsewhere = version !== undefined && (file.iglu || version !== file.version);
+      out.stdout(
+        `${schemaFileLabel(file)}: schema id ${id}` +
+          `${elsewhere ? ` (${file.iglu ? 'subject version' : 'registry version'} ${version})` : ''}\n`,
+      );
+    });
     return EXIT_OK;
   } catch (error) {
     const refused = files[registered];
     if ((error instanceof ValidationError || error instanceof ConflictError) && refused) {
       const status = error.details?.['status'] ?? 'an error';
       out.stderr(
-        `sift schemas push: the registry refused ${refused.eventType} v${refused.version} ` +
+        `sift schemas push: the registry refused ${schemaFileLabel(refused)} ` +
           `(${refused.file}) with ${String(status)}: ${error.message}\n` +
           `${plural(registered, 'version')} registered before it; nothing after it was pushed\n`,
       );

@@ -7,11 +7,12 @@ import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { registryClientFromConfig } from '@sift/registry-client';
 import { loadSinkConfig, startSink } from '@sift/sinks';
 import { checkRegistryCredentials } from '../check-registry-credentials';
+import { loadSnowplowSchemasSetting } from '../embedded/embedded-config';
 import { startEmbedded, stopAll } from '../embedded/start-embedded';
 import { ensureLocalServices, stopLocalServices } from '../local-services';
 import { runUntilSignal } from '../run-until-signal';
 import type { Stoppable } from '../run-until-signal';
-import { pushSchemas, readSchemasFolder } from '../schemas-folder';
+import { pushSchemas, pushSnowplowSchemas, readSchemasFolder } from '../schemas-folder';
 
 /** Options of `sift up`. */
 export interface UpOptions {
@@ -48,6 +49,7 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv): Promise<vo
     runUntilSignal(platform.running, logger);
     return;
   }
+  const snowplowSchemas = loadSnowplowSchemasSetting(env);
   const startedServices = options.services === true ? ensureLocalServices() : false;
   const running: Stoppable[] = [];
   try {
@@ -59,6 +61,10 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv): Promise<vo
     const registryClient = registryClientFromConfig(connection);
     await checkRegistryCredentials(registryClient, connection, logger);
 
+    if (snowplowSchemas) {
+      const pushed = await pushSnowplowSchemas(registryClient);
+      logger.info({ schemas: pushed.length }, 'Snowplow tracker schemas registered');
+    }
     if (existsSync(options.schemas)) {
       const pushed = await pushSchemas(registryClient, await readSchemasFolder(options.schemas));
       logger.info({ schemas: pushed.length, from: options.schemas }, 'schemas registered');

@@ -65,3 +65,24 @@ export function loadEmbeddedConfig(
 ): Readonly<EmbeddedConfig> {
   return loadConfig(schema, fields, env);
 }
+
+const snowplowSchema: JSONSchemaType<{ snowplowSchemas: boolean }> = {
+  type: 'object',
+  properties: { snowplowSchemas: { type: 'boolean', default: true } },
+  required: ['snowplowSchemas'],
+  additionalProperties: false,
+};
+
+/**
+ * Whether `sift up` registers the bundled Snowplow tracker schemas at start, embedded or
+ * distributed (`SIFT_SNOWPLOW_SCHEMAS`, default true).
+ */
+export function loadSnowplowSchemasSetting(
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  return loadConfig(
+    snowplowSchema,
+    { snowplowSchemas: { env: 'SIFT_SNOWPLOW_SCHEMAS', type: 'boolean' } },
+    env,
+  ).snowplowSchemas;
+}

@@ -2,7 +2,7 @@ import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import type { Logger } from '@sift/common';
 import type { RegistryClient } from '@sift/registry-client';
-import { pushSchemas, readSchemasFolder } from '../schemas-folder';
+import { pushSchemas, pushSnowplowSchemas, readSchemasFolder } from '../schemas-folder';
 
 /**
  * Registers the versions of a schemas folder missing from the registry; never throws, so a
@@ -19,6 +19,25 @@ export async function registerSchemasFolder(
     return pushed.length;
   } catch (error) {
     logger.error({ err: error, from: dir }, 'schemas folder not registered; fix it and save again');
+    return 0;
+  }
+}
+
+/**
+ * Registers the bundled Snowplow tracker schemas; never throws, so the platform starts
+ * without them when the registry refuses one (the log says which).
+ */
+export async function registerSnowplowSchemas(
+  registry: RegistryClient,
+  logger: Logger,
+  dir?: string,
+): Promise<number> {
+  try {
+    const pushed = await pushSnowplowSchemas(registry, dir);
+    logger.info({ schemas: pushed.length }, 'Snowplow tracker schemas registered');
+    return pushed.length;
+  } catch (error) {
+    logger.error({ err: error }, 'Snowplow tracker schemas not registered');
     return 0;
   }
 }

@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import express from 'express';
 import { createLogger, listen } from '@sift/common';
 import type { Logger } from '@sift/common';
-import { buildCollectorApp, loadCollectorConfig, RegistrySchemaSource } from '@sift/collector';
+import {
+  buildCollectorApp,
+  IgluRegistrySchemaSource,
+  loadCollectorConfig,
+  RegistrySchemaSource,
+} from '@sift/collector';
 import {
   buildConsoleApp,
   createConsoleUi,
@@ -16,8 +21,12 @@ import { registryClientFromConfig } from '@sift/registry-client';
 import { buildSinkApp, loadSinkConfig, SqliteEventStore } from '@sift/sinks';
 import { checkRegistryCredentials } from '../check-registry-credentials';
 import type { Stoppable } from '../run-until-signal';
-import { loadEmbeddedConfig } from './embedded-config';
-import { registerSchemasFolder, watchSchemasFolder } from './schema-watcher';
+import { loadEmbeddedConfig, loadSnowplowSchemasSetting } from './embedded-config';
+import {
+  registerSchemasFolder,
+  registerSnowplowSchemas,
+  watchSchemasFolder,
+} from './schema-watcher';
 import { waitForIndexed } from './wait-for-indexed';
 
 /** Where the embedded platform answers. */
@@ -41,6 +50,7 @@ export async function startEmbedded(
   logger: Logger = createLogger('sift'),
 ): Promise<EmbeddedPlatform> {
   const config = loadEmbeddedConfig(env);
+  const snowplowSchemas = loadSnowplowSchemasSetting(env);
   const serviceEnv: Record<string, string | undefined> = {
     ...env,
     SIFT_REGISTRY_DATA_FILE:
@@ -88,6 +98,7 @@ export async function startEmbedded(
     // Every client below uses the same SIFT_REGISTRY_USERNAME / SIFT_REGISTRY_PASSWORD.
     const registryClient = registryClientFromConfig({ ...collectorConfig, registryUrl });
     await checkRegistryCredentials(registryClient, { ...collectorConfig, registryUrl }, logger);
+    if (snowplowSchemas) await registerSnowplowSchemas(registryClient, logger);
     if (options.schemas !== undefined) {
       await registerSchemasFolder(registryClient, options.schemas, logger);
       if (config.watchSchemas) {
@@ -150,17 +161,17 @@ export async function startEmbedded(
       closeTimeoutMs: collectorConfig.appendTimeoutMs,
       logger: collectorLogger,
     });
+    const collectorRegistry = registryClientFromConfig(
+      { ...collectorConfig, registryUrl },
+      { latestTtlMs: collectorConfig.schemaCacheMs },
+    );
     const collectorApp = express();
     collectorApp.disable('x-powered-by');
     collectorApp.use(waitForIndexed(store, config.syncTimeoutMs, collectorLogger));
     collectorApp.use(
       buildCollectorApp(collectorConfig, {
-        schemas: new RegistrySchemaSource(
-          registryClientFromConfig(
-            { ...collectorConfig, registryUrl },
-            { latestTtlMs: collectorConfig.schemaCacheMs },
-          ),
-        ),
+        schemas: new RegistrySchemaSource(collectorRegistry),
+        iglu: new IgluRegistrySchemaSource(collectorRegistry),
         log,
         logger: collectorLogger,
         buffer: log,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { goodEventHeaders } from '@sift/common';
+import { encodeEntitiesHeader, goodEventHeaders } from '@sift/common';
 import type { BadEvent, BadEventKind, BadEventSource, ValidationIssue } from '@sift/common';
 import type { LogRecord } from '@sift/event-log';
 import { encodeWireFormat } from '@sift/registry-client';
 import type { ValidatorCache } from '@sift/validator';
-import type { ResolvedSchema, SchemaMiss, SchemaSource } from '../ports';
+import type { IgluSchemaSource, ResolvedSchema, SchemaMiss, SchemaSource } from '../ports';
 import { isUuid, readEnvelope } from './envelope';
 import {
   boundedJson,
@@ -18,6 +18,8 @@ import { pixelEvent } from './pixel';
 import { enrichEventTime, runEnrichmentHooks, SharedEnrichments } from './enrichment';
 import type { EnrichmentHook, EnrichmentOptions } from './enrichment';
 import type { EventEnvelope } from './envelope';
+import { igluUri, readPayloadData, readTrackerEvent } from './snowplow/tracker-event';
+import type { IgluKey, TrackerEntity } from './snowplow/tracker-event';
 
 /** What the sender is told about one event. */
 export type EventVerdict =
@@ -64,6 +66,8 @@ export interface EventLimits {
 /** What the processor needs from outside. */
 export interface EventProcessorDeps {
   schemas: SchemaSource;
+  /** Schemas of Snowplow tracker events and entities, by Iglu key; none: every tracker event is `unknown_event`. */
+  iglu?: IgluSchemaSource;
   validators: ValidatorCache;
   limits?: Partial<EventLimits>;
   /** How events are enriched (IP anonymization, internal domains, geo database). */
@@ -76,6 +80,21 @@ export interface EventProcessorDeps {
 
 /** The source text of an event of the request, by its index, when the request had one. */
 type SourceTextOf = (index: number) => string | undefined;
+
+/** How a Snowplow tracker event differs from a Sift one on its way through {@link EventProcessor}. */
+interface TrackerOptions {
+  schema: IgluKey;
+  entities: TrackerEntity[];
+  /** The `sift-snowplow` header's JSON. */
+  fields: string;
+  /** The bad event's payload: the event's map, and the request's payload_data for a POST. */
+  payload: string;
+  /** Bytes of the event's own map as JSON: what the event size limit counts. */
+  eventBytes: number;
+}
+
+/** One tracker event of a request: its string map. */
+export type TrackerEventMap = Record<string, string>;
 
 /** Schema look-ups of one request, by event type and version. */
 type SchemaLookups = Map<string, Promise<ResolvedSchema | SchemaMiss>>;
@@ -273,18 +292,21 @@ export class EventProcessor {
     checkSize: boolean,
     lookups: SchemaLookups,
     sourceText: () => string | undefined,
+    tracker?: TrackerOptions,
   ): Promise<{ record: LogRecord; id: string } | { bad: BadEvent }> {
     // Before anything recursive (serializing, validating, encoding) touches the event.
     const shape = this.shapeIssue(raw);
     // Serialized only when needed: for a bad event's payload, or to measure a possibly large event.
     // An event JSON.stringify cannot render as sent is kept as its source text, cut at the limit.
     const payloadOf = () =>
-      shape === undefined
-        ? (JSON.stringify(raw) ?? 'undefined')
-        : cutToBytes(
-            sourceText() ?? boundedJson(raw, this.limits.maxEventDepth),
-            this.limits.maxEventBytes,
-          );
+      tracker !== undefined
+        ? tracker.payload
+        : shape === undefined
+          ? (JSON.stringify(raw) ?? 'undefined')
+          : cutToBytes(
+              sourceText() ?? boundedJson(raw, this.limits.maxEventDepth),
+              this.limits.maxEventBytes,
+            );
     const givenId = (raw as { id?: unknown } | null)?.id;
     const id = isUuid(givenId) ? givenId : this.newId();
     const testId = meta.testId ?? contextTestId(raw);
@@ -314,7 +336,8 @@ export class EventProcessor {
       },
     });
     if (shape !== undefined) return bad(shape.kind, [shape.issue]);
-    const bytes = checkSize ? Buffer.byteLength(payloadOf()) : 0;
+    // A tracker event's payload holds its whole request; its own map is what counts.
+    const bytes = tracker?.eventBytes ?? (checkSize ? Buffer.byteLength(payloadOf()) : 0);
     if (bytes > this.limits.maxEventBytes) {
       return bad('size_violation', [
         {
@@ -327,13 +350,15 @@ export class EventProcessor {
     if ('issues' in read) return bad('invalid_envelope', read.issues);
     const { envelope } = read;
 
-    const lookupKey = `${envelope.event}@${envelope.version ?? 'latest'}`;
-    let lookup = lookups.get(lookupKey);
-    if (lookup === undefined) {
-      lookup = this.deps.schemas.resolve(envelope.event, envelope.version);
-      lookups.set(lookupKey, lookup);
-    }
-    const resolved = await lookup;
+    const lookupKey =
+      tracker !== undefined
+        ? igluUri(tracker.schema)
+        : `${envelope.event}@${envelope.version ?? 'latest'}`;
+    const resolved = await this.lookUp(lookupKey, lookups, () =>
+      tracker !== undefined
+        ? this.resolveIglu(tracker.schema)
+        : this.deps.schemas.resolve(envelope.event, envelope.version),
+    );
     if (resolved === 'unknown_event') {
       return bad(
         'unknown_event',
@@ -354,7 +379,10 @@ export class EventProcessor {
           {
             path: '/version',
             keyword: 'unknown_version',
-            message: `event type "${envelope.event}" has no version ${envelope.version}`,
+            message:
+              tracker !== undefined
+                ? `event type "${envelope.event}" has no version with SchemaVer ${tracker.schema.version} (${igluUri(tracker.schema)})`
+                : `event type "${envelope.event}" has no version ${envelope.version}`,
           },
         ],
         envelope,
@@ -383,6 +411,14 @@ export class EventProcessor {
     const { issues, encoded } = checked;
     if (issues.length > 0 || encoded === undefined) {
       return bad('schema_violation', issues, envelope, resolved.version);
+    }
+    const entityBytes: Buffer[] = [];
+    for (const [index, entity] of (tracker?.entities ?? []).entries()) {
+      const checkedEntity = await this.checkEntity(entity, index, lookups);
+      if ('issues' in checkedEntity) {
+        return bad(checkedEntity.kind, checkedEntity.issues, envelope, resolved.version);
+      }
+      entityBytes.push(checkedEntity.bytes);
     }
 
     const context = envelope.context ?? {};
@@ -421,6 +457,11 @@ export class EventProcessor {
     if (userId !== undefined) headers[goodEventHeaders.userId] = userId;
     if (sessionId !== undefined) headers[goodEventHeaders.sessionId] = sessionId;
     if (testId !== undefined) headers[goodEventHeaders.testId] = testId;
+    if (tracker !== undefined) {
+      headers[goodEventHeaders.snowplow] = tracker.fields;
+      if (entityBytes.length > 0)
+        headers[goodEventHeaders.entities] = encodeEntitiesHeader(entityBytes);
+    }
 
     if (this.hooks.length > 0) {
       try {
@@ -455,6 +496,194 @@ export class EventProcessor {
         headers,
       },
     };
+  }
+
+  /**
+   * Processes the events of a Snowplow tracker request (one map for a GET, the maps of a POST
+   * body's payload_data): each becomes one good or bad event. `body` is the POST body's text;
+   * a body that is not payload_data is one bad event. `nuid` is the network user id.
+   */
+  async processTrackerRequest(
+    input: { body: string } | { map: TrackerEventMap },
+    source: RequestSource,
+    meta: RequestMeta = {},
+    nuid?: string,
+  ): Promise<Collected> {
+    const receivedAt = this.now().toISOString();
+    let maps: TrackerEventMap[];
+    let payloadData: unknown;
+    if ('body' in input) {
+      try {
+        payloadData = JSON.parse(input.body);
+      } catch (error) {
+        return this.rejectWhole(input.body, source, receivedAt, 'malformed_json', meta, [
+          {
+            path: '',
+            keyword: 'json',
+            message: `the body is not valid JSON: ${(error as Error).message}`,
+          },
+        ]);
+      }
+      const read = readPayloadData(payloadData);
+      if ('issue' in read) {
+        return this.rejectWhole(input.body, source, receivedAt, 'invalid_envelope', meta, [
+          read.issue,
+        ]);
+      }
+      maps = read.events;
+      if (maps.length > this.limits.maxBatchEvents) {
+        return this.rejectWhole(input.body, source, receivedAt, 'size_violation', meta, [
+          {
+            path: '/data',
+            keyword: 'maxItems',
+            message: `the request holds ${maps.length} events; the limit is ${this.limits.maxBatchEvents}`,
+          },
+        ]);
+      }
+    } else {
+      maps = [input.map];
+    }
+    const lookups: SchemaLookups = new Map();
+    const collected: Collected = { good: [], bad: [], verdicts: [] };
+    const outcomes = await Promise.all(
+      maps.map((map) => {
+        const own = JSON.stringify(map);
+        const payload =
+          payloadData === undefined
+            ? own
+            : JSON.stringify({ event: map, payload_data: payloadData });
+        const read = readTrackerEvent(map, nuid);
+        if ('issues' in read) {
+          const eid = map['eid'];
+          const bad: BadEvent = {
+            id: isUuid(eid) ? eid : this.newId(),
+            received_at: receivedAt,
+            stage: 'collector',
+            kind: 'invalid_envelope',
+            errors: read.issues,
+            payload,
+            source,
+            ...(meta.testId !== undefined ? { test_id: meta.testId } : {}),
+          };
+          return Promise.resolve({ bad });
+        }
+        const { envelope, schema, entities, fields } = read.event;
+        return this.processEvent(
+          envelope,
+          source,
+          receivedAt,
+          meta,
+          true,
+          lookups,
+          () => undefined,
+          {
+            schema,
+            entities,
+            fields: JSON.stringify(fields),
+            payload,
+            eventBytes: Buffer.byteLength(own),
+          },
+        );
+      }),
+    );
+    outcomes.forEach((outcome, index) => {
+      if ('record' in outcome) {
+        collected.good.push(outcome.record);
+        collected.verdicts.push({ index, id: outcome.id, status: 'accepted' });
+      } else {
+        collected.bad.push(outcome.bad);
+        const { id, kind, errors } = outcome.bad;
+        collected.verdicts.push({ index, id, status: 'rejected', kind, errors });
+      }
+    });
+    return collected;
+  }
+
+  private lookUp(
+    key: string,
+    lookups: SchemaLookups,
+    resolve: () => Promise<ResolvedSchema | SchemaMiss>,
+  ): Promise<ResolvedSchema | SchemaMiss> {
+    let lookup = lookups.get(key);
+    if (lookup === undefined) {
+      lookup = resolve();
+      lookups.set(key, lookup);
+    }
+    return lookup;
+  }
+
+  private async resolveIglu(key: IgluKey): Promise<ResolvedSchema | SchemaMiss> {
+    return this.deps.iglu ? this.deps.iglu.resolveIglu(key) : 'unknown_event';
+  }
+
+  /** One entity checked against its own schema: its wire-format bytes, or why it makes the event bad. */
+  private async checkEntity(
+    entity: TrackerEntity,
+    index: number,
+    lookups: SchemaLookups,
+  ): Promise<{ bytes: Buffer } | { kind: BadEventKind; issues: ValidationIssue[] }> {
+    const at = `/co/data/${index}`;
+    const shape = this.shapeIssue(entity.data);
+    if (shape !== undefined) {
+      return {
+        kind: shape.kind,
+        issues: [
+          {
+            ...shape.issue,
+            path: `${at}/data${shape.issue.path}`,
+            message: `entity ${index} (${entity.uri}): ${shape.issue.message}`,
+          },
+        ],
+      };
+    }
+    const resolved = await this.lookUp(entity.uri, lookups, () => this.resolveIglu(entity.key));
+    if (resolved === 'unknown_event' || resolved === 'unknown_version') {
+      return {
+        kind: resolved,
+        issues: [
+          {
+            path: `${at}/schema`,
+            keyword: resolved,
+            message:
+              resolved === 'unknown_event'
+                ? `entity ${index} (${entity.uri}): no schema is registered for it`
+                : `entity ${index} (${entity.uri}): no version with SchemaVer ${entity.key.version} is registered`,
+            value: entity.uri,
+          },
+        ],
+      };
+    }
+    try {
+      const compiled = this.deps.validators.get(
+        resolved.id,
+        resolved.schemaType,
+        resolved.schema,
+        resolved.references,
+      );
+      const { issues, encoded } = compiled.validateAndEncode(entity.data);
+      if (issues.length > 0 || encoded === undefined) {
+        return {
+          kind: 'schema_violation',
+          issues: issues.map((issue) => ({
+            ...issue,
+            path: `${at}/data${issue.path}`,
+            message: `entity ${index} (${entity.uri}): ${issue.message}`,
+          })),
+        };
+      }
+      return { bytes: encodeWireFormat(resolved.id, encoded) };
+    } catch (error) {
+      return {
+        kind: 'encoding_failed',
+        issues: [
+          {
+            path: `${at}/data`,
+            keyword: 'encode',
+            message: `entity ${index} (${entity.uri}): ${(error as Error).message}`,
+          },
+        ],
+      };
+    }
   }
 
   private rejectWhole(

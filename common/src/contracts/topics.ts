@@ -1,3 +1,5 @@
+import { ValidationError } from '../errors';
+
 /** Kafka topic (or local log) that carries good events in Confluent wire format. */
 export const GOOD_TOPIC = 'sift.events.good';
 /** Kafka topic (or local log) that carries bad events as JSON. */
@@ -61,7 +63,69 @@ export const goodEventHeaders = {
   geoCityName: 'sift-geo-city-name',
   geoTimezone: 'sift-geo-timezone',
   geoLocation: 'sift-geo-location',
+  // Snowplow tracker events (collector/src/domain/snowplow): absent on Sift's own events.
+  /** JSON object of the tracker fields with no header of their own (see `SnowplowFields`). */
+  snowplow: 'sift-snowplow',
+  /** The event's entities, each in Confluent wire format: see {@link encodeEntitiesHeader}. */
+  entities: 'sift-entities',
 } as const;
+
+/**
+ * The tracker fields of a Snowplow event without a header of their own, as the JSON of
+ * `sift-snowplow`; each is absent when the tracker did not send it.
+ */
+export interface SnowplowFields {
+  aid?: string;
+  p?: string;
+  tv?: string;
+  tna?: string;
+  duid?: string;
+  sid?: string;
+  vid?: string;
+  res?: string;
+  vp?: string;
+  lang?: string;
+  tz?: string;
+  /** The network user id (cookie `sp`). */
+  nuid?: string;
+  /** The tracker's event code: `pv`, `pp`, `se`, `ue`, `tr`, `ti`. */
+  e?: string;
+}
+
+/**
+ * The `sift-entities` header value: base64 of, for each entity in order, a 4-byte big-endian
+ * length, then that many bytes of the entity in Confluent wire format (magic 0, 4-byte schema
+ * id, the JSON text), so any Confluent consumer decodes each with its own schema id.
+ */
+export function encodeEntitiesHeader(entities: readonly Buffer[]): string {
+  const parts: Buffer[] = [];
+  for (const entity of entities) {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(entity.length, 0);
+    parts.push(length, entity);
+  }
+  return Buffer.concat(parts).toString('base64');
+}
+
+function cutShort(): ValidationError {
+  return new ValidationError('SIFT_WIRE_FORMAT_INVALID', 'A sift-entities header is cut short');
+}
+
+/** Splits a `sift-entities` header value back into each entity's wire-format bytes; throws on a cut frame. */
+export function decodeEntitiesHeader(value: string): Buffer[] {
+  const bytes = Buffer.from(value, 'base64');
+  const entities: Buffer[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    if (offset + 4 > bytes.length) throw cutShort();
+    const length = bytes.readUInt32BE(offset);
+    offset += 4;
+    if (offset + length > bytes.length) throw cutShort();
+    entities.push(bytes.subarray(offset, offset + length));
+    offset += length;
+  }
+  return entities;
+}
 
 /** The topics events flow through; tests and side-by-side deployments may rename them. */
 export interface Topics {

@@ -1,4 +1,6 @@
 import type { ConfigValue, Mode, RegistryRecord, SchemaReference, SchemaValue } from '../ports';
+import { formatSchemaVer, igluSelfOfText } from './iglu';
+import type { IgluSelf } from './iglu';
 
 /** The identity of a schema: its type, canonical text and references. One id per identity. */
 export function schemaIdentity(
@@ -19,6 +21,8 @@ export class RegistryState {
   private readonly identityById = new Map<number, string>();
   private readonly idByIdentity = new Map<string, number>();
   private readonly idUses = new Map<number, number>();
+  /** Iglu schemas: subject → SchemaVer (`M-R-A`) → version; derived from the stored schemas. */
+  private readonly schemaVers = new Map<string, Map<string, number>>();
   readonly configs = new Map<string | null, ConfigValue>();
   readonly modes = new Map<string | null, Mode>();
   private maxId = 0;
@@ -69,6 +73,7 @@ export class RegistryState {
 
     versions.set(value.version, value);
     this.subjects.set(value.subject, versions);
+    this.indexSchemaVer(value);
     if (!existing) this.idUses.set(value.id, (this.idUses.get(value.id) ?? 0) + 1);
     if (!this.byId.has(value.id) || this.byId.get(value.id)?.deleted)
       this.byId.set(value.id, value);
@@ -84,6 +89,11 @@ export class RegistryState {
     if (!versions || !existing) return true;
     versions.delete(version);
     if (versions.size === 0) this.subjects.delete(subject);
+    const self = igluSelfSafe(existing);
+    const index = self ? this.schemaVers.get(subject) : undefined;
+    if (self && index?.get(formatSchemaVer(self.version)) === version) {
+      index.delete(formatSchemaVer(self.version));
+    }
     const uses = (this.idUses.get(existing.id) ?? 1) - 1;
     if (uses > 0) {
       this.idUses.set(existing.id, uses);
@@ -98,6 +108,24 @@ export class RegistryState {
     this.identityById.delete(existing.id);
     if (identity !== undefined) this.idByIdentity.delete(identity);
     return true;
+  }
+
+  private indexSchemaVer(value: SchemaValue): void {
+    const self = igluSelfSafe(value);
+    if (!self) return;
+    const index = this.schemaVers.get(value.subject) ?? new Map<string, number>();
+    const key = formatSchemaVer(self.version);
+    const current = index.get(key);
+    const held = current === undefined ? undefined : this.subjects.get(value.subject)?.get(current);
+    // A live version keeps its SchemaVer (registering refuses a second); a soft-deleted one frees it.
+    if (!held || held.deleted || held.version === value.version) index.set(key, value.version);
+    this.schemaVers.set(value.subject, index);
+  }
+
+  /** The stored version (soft-deleted ones included) holding an Iglu SchemaVer (`M-R-A`). */
+  versionOfSchemaVer(subject: string, schemaVer: string): SchemaValue | undefined {
+    const version = this.schemaVers.get(subject)?.get(schemaVer);
+    return version === undefined ? undefined : this.subjects.get(subject)?.get(version);
   }
 
   /** Every stored version of a subject, soft-deleted ones included, oldest first. */
@@ -170,5 +198,17 @@ export class RegistryState {
       }
     }
     return [...ids].sort((a, b) => a - b);
+  }
+}
+
+/** The `self` block of a stored JSON schema; undefined for others and for malformed ones. */
+export function igluSelfSafe(
+  value: Pick<SchemaValue, 'schemaType' | 'schema'>,
+): IgluSelf | undefined {
+  if (value.schemaType !== 'JSON') return undefined;
+  try {
+    return igluSelfOfText(value.schema);
+  } catch {
+    return undefined;
   }
 }

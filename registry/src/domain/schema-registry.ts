@@ -15,7 +15,9 @@ import type {
   SchemaStore,
   SchemaValue,
 } from '../ports';
-import { RegistryState, schemaIdentity } from './registry-state';
+import { compareSchemaVer, formatSchemaVer, igluSelfOf, igluSubject, igluUri } from './iglu';
+import type { IgluSelf } from './iglu';
+import { igluSelfSafe, RegistryState, schemaIdentity } from './registry-state';
 import { checkSubject } from './versions';
 import type { VersionRef } from './versions';
 
@@ -51,6 +53,24 @@ export interface RegistryOptions {
 
 const modes: readonly Mode[] = ['READWRITE', 'READONLY', 'IMPORT'];
 const WRITE_ATTEMPTS = 5;
+
+/**
+ * The earlier versions a new one is checked against. An Iglu schema is checked only against
+ * the Iglu versions of its own MODEL-REVISION (and any non-Iglu versions): its SchemaVer
+ * declares a REVISION or MODEL bump as breaking, and Iglu data is always read with exactly
+ * the SchemaVer it names, so the level guards ADDITION bumps only.
+ */
+function compatibilityScope(previous: SchemaValue[], self: IgluSelf | undefined): SchemaValue[] {
+  if (!self) return previous;
+  return previous.filter((value) => {
+    const other = igluSelfSafe(value);
+    return (
+      !other ||
+      (other.version.model === self.version.model &&
+        other.version.revision === self.version.revision)
+    );
+  });
+}
 
 function toSubjectVersion(value: SchemaValue): SubjectVersion {
   const { subject, version, id, schemaType, schema, references, deleted } = value;
@@ -257,10 +277,12 @@ export class SchemaRegistry {
       );
     }
     const { format, text, value } = this.prepare(input, normalize);
+    const self = this.igluSelf(subject, value);
     const identity = schemaIdentity(value);
     const live = this.state.liveVersions(subject);
     const existing = [...live].reverse().find((v) => schemaIdentity(v) === identity);
     if (existing && (input.id === undefined || input.id === existing.id)) return { existing };
+    if (self) this.checkSchemaVer(subject, self, live, mode === 'IMPORT');
 
     let id = this.state.idOf(identity) ?? this.state.nextId();
     let version = this.state.nextVersion(subject);
@@ -290,7 +312,7 @@ export class SchemaRegistry {
         format,
         level,
         text,
-        this.previousTexts(live),
+        this.previousTexts(compatibilityScope(live, self)),
         this.compatibilityOptions,
       );
       if (messages.length > 0) {
@@ -302,6 +324,87 @@ export class SchemaRegistry {
       }
     }
     return { planned: { subject, version, id, ...value, deleted: false, ts: Date.now() } };
+  }
+
+  /**
+   * The `self` block of an Iglu schema (undefined for other schemas); refuses one whose
+   * `<vendor>.<name>` is not the subject.
+   */
+  private igluSelf(
+    subject: string,
+    value: Pick<SchemaValue, 'schemaType' | 'schema'>,
+  ): IgluSelf | undefined {
+    if (value.schemaType !== 'JSON') return undefined;
+    const self = igluSelfOf(JSON.parse(value.schema));
+    if (self && igluSubject(self.vendor, self.name) !== subject) {
+      throw new ValidationError(
+        'SIFT_SCHEMA_INVALID',
+        `Invalid Iglu schema: its "self" block names ${igluUri(self.vendor, self.name, self.version)}, ` +
+          `whose subject is "${igluSubject(self.vendor, self.name)}", not "${subject}": ` +
+          `register it under "${igluSubject(self.vendor, self.name)}"`,
+      );
+    }
+    return self;
+  }
+
+  /**
+   * Refuses an Iglu schema whose SchemaVer the subject already holds (with other content:
+   * the same content returned its version before), or, outside IMPORT, one that is not
+   * later than the subject's latest SchemaVer: versions follow SchemaVer order.
+   */
+  private checkSchemaVer(
+    subject: string,
+    self: IgluSelf,
+    live: SchemaValue[],
+    importing: boolean,
+  ): void {
+    const uri = igluUri(self.vendor, self.name, self.version);
+    const held = this.state.versionOfSchemaVer(subject, formatSchemaVer(self.version));
+    if (held && !held.deleted) {
+      throw new ConflictError(
+        'SIFT_REGISTRY_SCHEMAVER_CONFLICT',
+        `${uri} is already registered under subject "${subject}" as version ${held.version} ` +
+          `(schema id ${held.id}) with other content: a published SchemaVer never changes; ` +
+          `publish the change under a new SchemaVer`,
+      );
+    }
+    if (importing) return;
+    const latest = live
+      .map((v) => ({ value: v, self: igluSelfSafe(v) }))
+      .filter((v): v is { value: SchemaValue; self: IgluSelf } => v.self !== undefined)
+      .sort((a, b) => compareSchemaVer(a.self.version, b.self.version))
+      .at(-1);
+    if (latest && compareSchemaVer(self.version, latest.self.version) < 0) {
+      throw new ConflictError(
+        'SIFT_REGISTRY_SCHEMAVER_CONFLICT',
+        `${uri} comes after ${formatSchemaVer(latest.self.version)} (version ${latest.value.version}) ` +
+          `of subject "${subject}": Iglu schemas are registered in SchemaVer order, ` +
+          `so an earlier SchemaVer cannot be added after a later one`,
+      );
+    }
+  }
+
+  /** The live version holding an Iglu SchemaVer of `<vendor>.<name>`. */
+  igluSchema(vendor: string, name: string, schemaVer: string): SubjectVersion {
+    const subject = igluSubject(vendor, name);
+    const found = this.state.versionOfSchemaVer(subject, schemaVer);
+    if (!found || found.deleted) {
+      throw new NotFoundError(
+        'SIFT_REGISTRY_SCHEMA_NOT_FOUND',
+        `iglu:${vendor}/${name}/jsonschema/${schemaVer} is not registered`,
+      );
+    }
+    return toSubjectVersion(found);
+  }
+
+  /** The `iglu:` URIs of a MODEL of `<vendor>.<name>` held by live versions, in SchemaVer order. */
+  igluModel(vendor: string, name: string, model: number): string[] {
+    return this.state
+      .liveVersions(igluSubject(vendor, name))
+      .map((value) => igluSelfSafe(value))
+      .filter((self): self is IgluSelf => self !== undefined && self.version.model === model)
+      .sort((a, b) => compareSchemaVer(a.version, b.version))
+      .map((self) => igluUri(self.vendor, self.name, self.version));
   }
 
   /** Finds a schema registered under a subject (lookup: `POST /subjects/{subject}`). */
@@ -551,11 +654,12 @@ export class SchemaRegistry {
     options: { normalize?: boolean } = {},
   ): { compatible: boolean; messages: string[] } {
     const live = this.state.liveVersions(subject);
-    const { format, text } = this.prepare(
+    const { format, text, value } = this.prepare(
       input,
       options.normalize ?? this.config(subject).normalize ?? false,
     );
     const level = this.compatibilityLevel(subject);
+    const self = value.schemaType === 'JSON' ? igluSelfOf(JSON.parse(value.schema)) : undefined;
     let previous: SchemaValue[];
     let effective = level;
     if (against === 'all') {
@@ -572,7 +676,7 @@ export class SchemaRegistry {
       format,
       effective,
       text,
-      this.previousTexts(previous),
+      this.previousTexts(compatibilityScope(previous, self)),
       this.compatibilityOptions,
     );
     return { compatible: messages.length === 0, messages };

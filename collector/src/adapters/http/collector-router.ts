@@ -18,6 +18,8 @@ import type {
   RequestSource,
 } from '../../domain/event-processor';
 import { cors } from './cors';
+import { snowplowRouter } from './snowplow-router';
+import type { SpCookieOptions } from './snowplow-router';
 import { readBody } from './read-body';
 import { sendJson, sendPixel } from './respond';
 
@@ -38,6 +40,8 @@ export interface CollectorRouterDeps {
    * answered 202 at once, without verdicts. Unset: validate here and answer per event.
    */
   rawTopic?: string;
+  /** Snowplow's tracker protocol: the `sp` cookie, and the domains `/r/tp2` may redirect to. */
+  snowplow?: { cookie: SpCookieOptions; redirectDomains: readonly string[] };
 }
 
 /** A request handler that passes what it does not serve to `next`. */
@@ -217,7 +221,7 @@ export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
     sendPixel(res, 200);
   };
 
-  const fail = (error: unknown, req: IncomingMessage, res: ServerResponse): void => {
+  function fail(error: unknown, req: IncomingMessage, res: ServerResponse): void {
     if (res.headersSent) {
       logger.error({ err: error, url: req.url }, 'collector request failed after answering');
       res.destroy();
@@ -237,9 +241,27 @@ export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
     sendJson(res, 500, {
       error: { code: 'SIFT_INTERNAL', message: 'Internal error; the collector log has the cause' },
     });
-  };
+  }
 
-  return (req, res, next) => {
+  const tracker = snowplowRouter({
+    processor,
+    logger,
+    maxBodyBytes,
+    corsOrigins: deps.corsOrigins,
+    cookie: deps.snowplow?.cookie ?? { days: 365, sameSite: 'None', secure: true },
+    redirectDomains: deps.snowplow?.redirectDomains ?? [],
+    // SP-Anonymous: no address is kept or enriched from.
+    describe: (req, endpoint, anonymous) => {
+      const about = meta(req);
+      if (!anonymous) return { source: source(req, endpoint, deps.ipAnonymization), meta: about };
+      const { clientIp: _dropped, ...kept } = about;
+      return { source: source(req, endpoint, 'full'), meta: kept };
+    },
+    handOff,
+    fail,
+  });
+
+  const sift: CollectorRoute = (req, res, next) => {
     const url = req.url ?? '/';
     const mark = url.indexOf('?');
     const path = (mark === -1 ? url : url.slice(0, mark)).replace(/\/+$/, '').toLowerCase();
@@ -256,4 +278,5 @@ export function collectorRouter(deps: CollectorRouterDeps): CollectorRoute {
     if (handling !== undefined) handling.catch((error: unknown) => fail(error, req, res));
     else next();
   };
+  return (req, res, next) => tracker(req, res, () => sift(req, res, next));
 }

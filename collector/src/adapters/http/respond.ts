@@ -14,12 +14,17 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 
 /**
  * Answers a pixel request: the GIF, never cached, with `status` 200, 503 (with Retry-After:
- * the event log or registry cannot be reached) or 500 (a fault of the collector).
+ * the event log or registry cannot be reached) or 500 (a fault of the collector); Snowplow's
+ * paths send their own `cacheControl`.
  */
-export function sendPixel(res: ServerResponse, status: 200 | 500 | 503): void {
+export function sendPixel(
+  res: ServerResponse,
+  status: 200 | 500 | 503,
+  cacheControl = 'no-store, max-age=0',
+): void {
   res.statusCode = status;
   if (status === 503) res.setHeader('Retry-After', '5');
-  res.setHeader('Cache-Control', 'no-store, max-age=0');
+  res.setHeader('Cache-Control', cacheControl);
   res.setHeader('Content-Type', 'image/gif');
   res.setHeader('Content-Length', PIXEL.length);
   res.end(PIXEL);

@@ -14,6 +14,7 @@ const confluentCodes: Partial<Record<ErrorCode, [status: number, errorCode: numb
   SIFT_REGISTRY_MODE_NOT_FOUND: [404, 40409],
   // Confluent's newest releases say 40901; Karapace and most releases clients meet say 409.
   SIFT_REGISTRY_SCHEMA_INCOMPATIBLE: [409, 409],
+  SIFT_REGISTRY_SCHEMAVER_CONFLICT: [409, 409],
   SIFT_SCHEMA_INVALID: [422, 42201],
   SIFT_SCHEMA_TYPE_UNSUPPORTED: [422, 42201],
   SIFT_REGISTRY_VERSION_INVALID: [422, 42202],

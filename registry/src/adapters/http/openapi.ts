@@ -93,6 +93,20 @@ function withCommonAnswers(
   );
 }
 
+/** An Iglu Server style error answer: `{message}`. */
+const igluError = (description: string) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['message'],
+        properties: { message: { type: 'string' } },
+      },
+    },
+  },
+});
+
 const text = (type: string) => ({
   description: 'OK',
   content: { [type]: { schema: { type: 'string' } } },
@@ -491,6 +505,40 @@ export const openApiDocument = {
         get: {
           summary: 'Contexts (only the default one)',
           responses: { '200': body({ type: 'array', items: { type: 'string' } }) },
+        },
+      },
+      '/api/schemas/{vendor}/{name}/{format}/{version}': {
+        get: {
+          summary:
+            "Iglu Server's read API: an Iglu schema by SchemaVer, or the iglu: URIs of a MODEL",
+          parameters: [
+            path('vendor', 'The `self.vendor` of the schema (`com.acme`).'),
+            path('name', 'The `self.name` of the schema (`signup`).'),
+            path('format', 'Only `jsonschema` is served.'),
+            path('version', 'A SchemaVer `MODEL-REVISION-ADDITION` (`1-0-0`), or a MODEL (`1`).'),
+            {
+              name: 'apikey',
+              in: 'header',
+              required: false,
+              description: "Iglu clients' key: ignored (basic credentials apply as to any read).",
+              schema: { type: 'string' },
+            },
+          ],
+          responses: {
+            '200': {
+              description:
+                'The schema JSON as registered (with `X-Sift-Subject`, `X-Sift-Version` and `X-Sift-Schema-Id`), or for a MODEL the `iglu:` URIs of its SchemaVers in order',
+              content: {
+                'application/json': {
+                  schema: {
+                    anyOf: [{ type: 'object' }, { type: 'array', items: { type: 'string' } }],
+                  },
+                },
+              },
+            },
+            '400': igluError('The version is neither a SchemaVer nor a MODEL number'),
+            '404': igluError('No such schema, MODEL or format'),
+          },
         },
       },
     }),

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { ValidationError } from '@sift/common';
+import { isSiftError, ValidationError } from '@sift/common';
 import type { Logger } from '@sift/common';
 import type { SchemaInput, SchemaRegistry, SubjectVersion } from '../../domain/schema-registry';
 import { parseVersion } from '../../domain/versions';
@@ -305,6 +305,20 @@ export function registryRouter(options: RegistryRouterOptions): express.Router {
     }
     if (parseFailure === 'entity.too.large') {
       send(res, 413, { error_code: 413, message: `Body larger than ${maxBodyBytes} bytes` });
+      return;
+    }
+    // Express's own refusals, such as a path segment that is not valid percent-encoding.
+    const expressStatus = (error as { status?: unknown }).status;
+    if (
+      !isSiftError(error) &&
+      typeof expressStatus === 'number' &&
+      expressStatus >= 400 &&
+      expressStatus < 500
+    ) {
+      send(res, 400, {
+        error_code: 400,
+        message: `Malformed request: ${(error as Error).message}`,
+      });
       return;
     }
     const { status, body } = toConfluentError(error);

@@ -8,6 +8,7 @@ import {
   StandaloneElection,
 } from '@sift/registry';
 import { openApiDocument } from '../../../src/adapters/http/openapi';
+import { igluRouter } from '../../../src/adapters/http/iglu-router';
 import { registryRouter } from '../../../src/adapters/http/registry-router';
 
 const logger = createLogger('auth-test', 'silent');
@@ -92,15 +93,19 @@ describe('/openapi.json', () => {
       maxBodyBytes: 1024,
       forwardTimeoutMs: 1000,
     });
-    const served = (
-      router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]
-    )
-      .filter((layer) => layer.route)
-      .flatMap(({ route }) =>
-        Object.keys(route!.methods).map(
-          (method) => `${method} ${route!.path.replace(/:(\w+)/g, '{$1}')}`,
-        ),
-      );
+    const routes = (stack: unknown, prefix: string) =>
+      (stack as { route?: { path: string; methods: Record<string, boolean> } }[])
+        .filter((layer) => layer.route)
+        .flatMap(({ route }) =>
+          Object.keys(route!.methods).map(
+            (method) => `${method} ${prefix}${route!.path.replace(/:(\w+)/g, '{$1}')}`,
+          ),
+        );
+    const served = [
+      ...routes(router.stack, ''),
+      // Iglu Server's read API, mounted under /api.
+      ...routes(igluRouter({ registry, logger }).stack, '/api'),
+    ];
     // Served by the app itself, before the router and its authentication.
     served.push('get /healthz', 'get /metrics', 'get /openapi.json');
     const documented = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
@@ -146,6 +151,8 @@ describe('bad input', () => {
     ['/subjects/a/versions/0', 422],
     ['/subjects/a/versions/2147483648', 422],
     ['/subjects/%00bad/versions', 404],
+    ['/subjects/%ZZ/versions', 400],
+    ['/schemas/ids/%E0%A4%A', 400],
   ])('answers GET %s without a 500', async (path, status) => {
     const server = (await buildRegistryApp({}, { store: new MemorySchemaStore(), logger })).app;
     await request(server).get(path).expect(status);
