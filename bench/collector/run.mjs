@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Sift collector benchmark: events/s and p50/p99 latency of 25-event batches (`POST /v1/events`)
- * and of pixel requests (`GET /i`), beside a bare node:http server that parses the same JSON and
- * answers 200, measured in the same run.
+ * Sift collector benchmark: events/s and p50/p99 latency of 25-event batches (`POST /v1/events`),
+ * of pixel requests (`GET /i`), and of Snowplow tracker requests (tp2 POSTs of 25 events, tp1
+ * GETs of one), beside a bare node:http server that parses the same JSON and answers 200,
+ * measured in the same run.
  *
  *   node bench/collector/run.mjs [--duration 5] [--warmup 1] [--connections 32] [--linger 0]
  *                                [--kafka 127.0.0.1:9092] [--log-level info] [--build | --skip-build]
@@ -17,7 +18,14 @@ import { parseArgs } from 'node:util';
 import { ask, ensureBuilt, exited, forkServer, stopServers } from '../lib/children.mjs';
 import { alignTable, fixed, headline, machine, saveResults, warnProblems } from '../lib/report.mjs';
 import { runLoad } from './load.mjs';
-import { batchBodies, pixelPaths, workloads } from './workloads.mjs';
+import {
+  batchBodies,
+  pixelPaths,
+  snowplowWorkloads,
+  tp1Paths,
+  tp2Bodies,
+  workloads,
+} from './workloads.mjs';
 
 /** @typedef {import('node:child_process').ChildProcess} ChildProcess */
 /** @typedef {import('./workloads.mjs').BenchRequest} BenchRequest */
@@ -135,19 +143,24 @@ async function deleteTopics(brokers, topics) {
 }
 
 /**
+ * The kind of request of a row: its baseline row is the one of the same kind.
+ * @typedef {'batch' | 'pixel' | 'tp2' | 'tp1'} Kind
+ */
+
+/**
  * One benchmarked row: `kind` pairs it with the baseline row it is compared with.
- * @typedef {{ name: string; kind: 'batch' | 'pixel'; server: Server; next: () => BenchRequest; skip?: string }} Target
+ * @typedef {{ name: string; kind: Kind; server: Server; next: () => BenchRequest; skip?: string }} Target
  */
 
 /**
  * A measured or skipped row.
- * @typedef {{ name: string; kind: 'batch' | 'pixel'; result?: LoadResult; skipped?: string }} Row
+ * @typedef {{ name: string; kind: Kind; result?: LoadResult; skipped?: string }} Row
  */
 
 /**
  * The results as an aligned table.
  * @param {Row[]} rows
- * @param {Record<'batch' | 'pixel', number>} baseline the baseline's events/s per kind
+ * @param {Record<Kind, number>} baseline the baseline's events/s per kind
  */
 function table(rows, baseline) {
   const header = [
@@ -203,6 +216,17 @@ async function main() {
   });
   const pixels = pixelPaths({ count: POOL, invalidShare: INVALID_SHARE });
   const load = workloads({ bodies, pixels, eventsPerBatch: EVENTS_PER_BATCH });
+  const spBodies = tp2Bodies({
+    count: POOL,
+    eventsPerBatch: EVENTS_PER_BATCH,
+    invalidShare: INVALID_SHARE,
+  });
+  const spPaths = tp1Paths({ count: POOL, invalidShare: INVALID_SHARE });
+  const snowplow = snowplowWorkloads({
+    bodies: spBodies,
+    paths: spPaths,
+    eventsPerBatch: EVENTS_PER_BATCH,
+  });
   try {
     const baseline = await startServer(['baseline']);
     /** @type {{ lingerMs: number | 'off'; server: Server }[]} */
@@ -244,6 +268,11 @@ async function main() {
         : pixel.status >= 300
           ? `GET /i answered ${pixel.status}: ${pixel.text.slice(0, 200)}`
           : undefined;
+    const tp2 = await probe(first, snowplow.tp2());
+    const noSnowplow =
+      tp2.status !== 200
+        ? `the Snowplow tp2 POST answered ${tp2.status}: ${tp2.text.slice(0, 200)}`
+        : undefined;
 
     /** @param {number | 'off'} lingerMs */
     const suffix = (lingerMs) =>
@@ -276,18 +305,38 @@ async function main() {
         ...(noPixel ? { skip: noPixel } : {}),
       })),
       { name: 'collector GET /i, raw mode', kind: 'pixel', server: rawCollector, next: load.pixel },
+      { name: 'baseline node:http tp2 POST', kind: 'tp2', server: baseline, next: snowplow.tp2 },
+      ...collectors.map(({ lingerMs, server }) => ({
+        name: `collector Snowplow tp2 POST${suffix(lingerMs)}`,
+        kind: /** @type {const} */ ('tp2'),
+        server,
+        next: snowplow.tp2,
+        ...(noSnowplow ? { skip: noSnowplow } : {}),
+      })),
+      { name: 'baseline node:http tp1 GET', kind: 'tp1', server: baseline, next: snowplow.tp1 },
+      ...collectors.map(({ lingerMs, server }) => ({
+        name: `collector Snowplow tp1 GET /i${suffix(lingerMs)}`,
+        kind: /** @type {const} */ ('tp1'),
+        server,
+        next: snowplow.tp1,
+        ...(noSnowplow ? { skip: noSnowplow } : {}),
+      })),
     ];
 
     const host = machine();
     const batchBytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / POOL;
     const pixelBytes = pixels.reduce((sum, path) => sum + path.length, 0) / POOL;
+    const tp2Bytes = spBodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / POOL;
+    const tp1Bytes = spPaths.reduce((sum, path) => sum + path.length, 0) / POOL;
     console.log(headline('collector', host, options));
     console.log(
       `collector: ${options.kafka ? `Kafka ${options.kafka} (topics ${topics.good}, ${topics.bad})` : 'write-only in-memory log'} ` +
         `behind a BoundedEventLog, log level ${options.logLevel}; batches of ${EVENTS_PER_BATCH} events, ` +
         `${fixed(batchBytes / 1024, 1)} KiB on average, ~${INVALID_SHARE * 100} % invalid ` +
         `(a sample batch: ${verdict.accepted} accepted, ${verdict.rejected} rejected); ` +
-        `pixel paths ${fixed(pixelBytes, 0)} B on average`,
+        `pixel paths ${fixed(pixelBytes, 0)} B on average; Snowplow tp2 bodies of ` +
+        `${EVENTS_PER_BATCH} events, ${fixed(tp2Bytes / 1024, 1)} KiB, tp1 paths ` +
+        `${fixed(tp1Bytes, 0)} B on average`,
     );
     /** @type {Row[]} */
     const rows = [];
@@ -316,11 +365,16 @@ async function main() {
       rows.push({ name: target.name, kind: target.kind, result });
     }
 
-    /** @param {'batch' | 'pixel'} kind */
+    /** @param {Kind} kind */
     const base = (kind) =>
       rows.find((row) => row.kind === kind && row.name.startsWith('baseline'))?.result
         ?.eventsPerS ?? 0;
-    const baselineEps = { batch: base('batch'), pixel: base('pixel') };
+    const baselineEps = {
+      batch: base('batch'),
+      pixel: base('pixel'),
+      tp2: base('tp2'),
+      tp1: base('tp1'),
+    };
     console.log(table(rows, baselineEps));
     for (const { name, skipped } of rows) if (skipped) console.log(`NOTE ${name}: ${skipped}`);
     const hadErrors = warnProblems(rows, stopped);
@@ -335,6 +389,8 @@ async function main() {
           distinctBodies: POOL,
           meanBatchBytes: Math.round(batchBytes),
           meanPixelPathBytes: Math.round(pixelBytes),
+          meanTp2BodyBytes: Math.round(tp2Bytes),
+          meanTp1PathBytes: Math.round(tp1Bytes),
           sampleBatchVerdict: { accepted: verdict.accepted, rejected: verdict.rejected },
         },
         stopped,

@@ -16,7 +16,7 @@
 import { buildCollectorApp, loadCollectorConfig } from '@sift/collector';
 import { createLogger, listen } from '@sift/common';
 import { BoundedEventLog, KafkaEventLog } from '@sift/event-log';
-import { SCHEMAS } from './workloads.mjs';
+import { igluSchemas, SCHEMAS, TP2_PATH } from './workloads.mjs';
 
 const HOST = '127.0.0.1';
 
@@ -30,6 +30,19 @@ const schemas = {
     if (!found) return 'unknown_event';
     if (version !== undefined && version !== found.version) return 'unknown_version';
     return found;
+  },
+};
+
+/** The Iglu schemas the benchmark's registry knows, by `vendor/name/version`. */
+const IGLU = await igluSchemas();
+
+/** @type {import('@sift/collector').IgluSchemaSource} Iglu look-ups (Snowplow events and entities), from memory. */
+const iglu = {
+  async resolveIglu({ vendor, name, version }) {
+    const found = IGLU[`${vendor}/${name}/${version}`];
+    if (found) return found;
+    const known = Object.keys(IGLU).some((key) => key.startsWith(`${vendor}/${name}/`));
+    return known ? 'unknown_version' : 'unknown_event';
   },
 };
 
@@ -73,7 +86,7 @@ async function collector([
     mode: /** @type {'validate' | 'raw'} */ (mode),
     rawTopic,
   };
-  const app = buildCollectorApp(config, { schemas, log, logger });
+  const app = buildCollectorApp(config, { schemas, iglu, log, logger });
   return { handler: app, close: () => log.close() };
 }
 
@@ -107,8 +120,26 @@ const GIF_HEADERS = {
 };
 
 /**
+ * What a bare server parses of one Snowplow event map: the base64url JSON of `ue_px` and `cx`
+ * (or the JSON of `ue_pr` and `co`).
+ * @param {Record<string, string | null | undefined>} map
+ */
+function parseTrackerEvent(map) {
+  for (const key of ['ue_px', 'cx']) {
+    const text = map[key];
+    if (text) JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  }
+  for (const key of ['ue_pr', 'co']) {
+    const text = map[key];
+    if (text) JSON.parse(text);
+  }
+}
+
+/**
  * A bare node:http handler: reads a POST body and JSON.parses it, or base64url-decodes and
- * parses a pixel's `d`, then answers 200 with a small JSON (or the 1×1 GIF).
+ * parses a pixel's `d`, then answers 200 with a small JSON (or the 1×1 GIF). For Snowplow
+ * requests (a tp2 POST, a tp1 GET without `d`) it also parses each event's `ue_px` and `cx`
+ * and answers `ok` (or the GIF), as the collector does.
  * @returns {Promise<{ handler: RequestListener; close: () => Promise<void> }>}
  */
 async function baseline() {
@@ -124,9 +155,11 @@ async function baseline() {
   return {
     handler: (req, res) => {
       if (req.method === 'GET') {
-        const d = new URL(req.url ?? '/', `http://${HOST}`).searchParams.get('d') ?? '';
+        const query = new URL(req.url ?? '/', `http://${HOST}`).searchParams;
+        const d = query.get('d');
         try {
-          JSON.parse(Buffer.from(d, 'base64url').toString('utf8'));
+          if (d === null) parseTrackerEvent(Object.fromEntries(query));
+          else JSON.parse(Buffer.from(d, 'base64url').toString('utf8'));
         } catch {
           // The collector's pixel answers the GIF whatever the data: so does the baseline.
         }
@@ -143,6 +176,17 @@ async function baseline() {
           parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         } catch {
           json(res, 400, { error: 'malformed JSON' });
+          return;
+        }
+        if (req.url === TP2_PATH) {
+          try {
+            for (const map of Array.isArray(parsed?.data) ? parsed.data : [])
+              parseTrackerEvent(map);
+          } catch {
+            // The collector answers ok for a batch with bad events in it: so does the baseline.
+          }
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+          res.end('ok');
           return;
         }
         const events = Array.isArray(parsed?.events) ? parsed.events.length : 0;

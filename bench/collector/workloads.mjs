@@ -292,3 +292,190 @@ export function workloads({ bodies, pixels, eventsPerBatch }) {
     pixel: () => ({ method: 'GET', path: pixels[p++ % pixels.length] ?? '/i', events: 1 }),
   };
 }
+
+// ---- Snowplow tracker protocol: tp2 POST batches and tp1 GET requests ----
+
+const SNOWPLOW = 'com.snowplowanalytics.snowplow';
+const SHIPPED = new URL('../../cli/snowplow-schemas/', import.meta.url);
+
+/** The tp2 POST path (the trackers' default) and the tp1 GET path. */
+export const TP2_PATH = `/${SNOWPLOW}/tp2`;
+export const TP1_PATH = '/i';
+
+/**
+ * A self-describing JSON Schema as the registry holds an Iglu schema.
+ * @param {string} vendor @param {string} name @param {Record<string, unknown>} body
+ */
+const igluSchema = (vendor, name, body) =>
+  JSON.stringify({
+    $schema:
+      'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#',
+    self: { vendor, name, format: 'jsonschema', version: '1-0-0' },
+    type: 'object',
+    ...body,
+  });
+
+/**
+ * Reads a schema shipped in cli/snowplow-schemas.
+ * @param {string} name
+ */
+async function shipped(name) {
+  const { readFile } = await import('node:fs/promises');
+  return readFile(new URL(`${SNOWPLOW}/${name}/jsonschema/1-0-0`, SHIPPED), 'utf8');
+}
+
+/**
+ * The Iglu schemas the benchmark's registry knows, by `vendor/name/version`: the shipped
+ * page_view, structured_event and web_page, and `com.acme` search (event) and user (entity).
+ * @returns {Promise<Record<string, ResolvedSchema>>}
+ */
+export async function igluSchemas() {
+  /** @param {number} id @param {string} schema @returns {ResolvedSchema} */
+  const resolved = (id, schema) => ({ id, version: 1, schemaType: 'JSON', schema, references: [] });
+  return {
+    [`${SNOWPLOW}/page_view/1-0-0`]: resolved(201, await shipped('page_view')),
+    [`${SNOWPLOW}/structured_event/1-0-0`]: resolved(202, await shipped('structured_event')),
+    [`${SNOWPLOW}/web_page/1-0-0`]: resolved(203, await shipped('web_page')),
+    'com.acme/search/1-0-0': resolved(
+      204,
+      igluSchema('com.acme', 'search', {
+        properties: {
+          query: { type: 'string', maxLength: 200 },
+          results: { type: 'integer', minimum: 0 },
+          sort: { enum: ['relevance', 'price_asc', 'price_desc', 'newest'] },
+        },
+        required: ['query', 'results'],
+        additionalProperties: false,
+      }),
+    ),
+    'com.acme/user/1-0-0': resolved(
+      205,
+      igluSchema('com.acme', 'user', {
+        properties: { id: { type: 'string' }, plan: { enum: ['free', 'pro'] } },
+        required: ['id'],
+      }),
+    ),
+  };
+}
+
+/** @param {unknown} value */
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * One tracker event map as the JS tracker sends it (every value a string, base64 on): a page
+ * view, a structured event or a self-describing search, each with a web_page entity and, for
+ * most, a user entity; with probability `invalidShare` a wrong field or an unknown schema.
+ * @param {Random} r
+ * @param {number} invalidShare
+ * @returns {Record<string, string>}
+ */
+function trackerEvent(r, invalidShare) {
+  const i = r.int(PATHS.length);
+  const dtm = Date.UTC(2026, 10, 23, 10, 0, r.int(3600));
+  const user = {
+    schema: 'iglu:com.acme/user/jsonschema/1-0-0',
+    data: { id: `u-${r.int(50_000)}` },
+  };
+  const entities = [
+    { schema: `iglu:${SNOWPLOW}/web_page/jsonschema/1-0-0`, data: { id: r.uuid() } },
+    ...(r.next() < 0.7 ? [user] : []),
+  ];
+  const invalid = r.next() < invalidShare;
+  const kind = r.pick(['pv', 'pv', 'pv', 'se', 'ue', 'ue']);
+  /** @type {Record<string, string>} */
+  const map = {
+    e: kind,
+    eid: r.uuid(),
+    aid: 'shop',
+    p: 'web',
+    tv: 'js-4.10.1',
+    tna: 'sp',
+    dtm: String(dtm),
+    stm: String(dtm + 50),
+    url: `https://shop.example${PATHS[i]}`,
+    page: TITLES[i] ?? '',
+    ...(r.next() < 0.5 ? { refr: 'https://www.google.com/' } : {}),
+    duid: r.uuid(),
+    sid: r.uuid(),
+    vid: String(1 + r.int(20)),
+    res: '1920x1080',
+    vp: '1280x800',
+    lang: 'en-US',
+    tz: 'Europe/Berlin',
+    cs: 'UTF-8',
+  };
+  if (kind === 'se') {
+    Object.assign(map, { se_ca: 'shop', se_ac: 'add-to-cart', se_la: `SKU-${r.int(9000)}` });
+    map['se_va'] = String(r.int(100));
+  }
+  if (kind === 'ue') {
+    /** @type {Record<string, unknown>} */
+    const data = {
+      query: r.pick(QUERIES),
+      results: r.int(500),
+      sort: r.pick(['relevance', 'price_asc', 'price_desc', 'newest']),
+    };
+    if (invalid) data['results'] = -1.5;
+    map['ue_px'] = b64({
+      schema: `iglu:${SNOWPLOW}/unstruct_event/jsonschema/1-0-0`,
+      data: { schema: 'iglu:com.acme/search/jsonschema/1-0-0', data },
+    });
+  } else if (invalid) {
+    // An unknown entity makes the event bad.
+    entities.push({ schema: 'iglu:com.acme/unknown_thing/jsonschema/1-0-0', data: { id: 'x' } });
+  }
+  map['cx'] = b64({ schema: `iglu:${SNOWPLOW}/contexts/jsonschema/1-0-0`, data: entities });
+  return map;
+}
+
+/**
+ * Bodies of tp2 POSTs: `payload_data` with `eventsPerBatch` event maps each, as the node
+ * tracker sends them with `bufferSize` 25.
+ * @param {{ count: number; eventsPerBatch: number; invalidShare: number; seed?: number }} options
+ * @returns {string[]}
+ */
+export function tp2Bodies({ count, eventsPerBatch, invalidShare, seed = 3 }) {
+  const r = random(seed);
+  return Array.from({ length: count }, () =>
+    JSON.stringify({
+      schema: `iglu:${SNOWPLOW}/payload_data/jsonschema/1-0-4`,
+      data: Array.from({ length: eventsPerBatch }, () => trackerEvent(r, invalidShare)),
+    }),
+  );
+}
+
+/**
+ * Paths of tp1 GETs: `/i?<one event map>`.
+ * @param {{ count: number; invalidShare: number; seed?: number }} options
+ * @returns {string[]}
+ */
+export function tp1Paths({ count, invalidShare, seed = 4 }) {
+  const r = random(seed);
+  return Array.from(
+    { length: count },
+    () => `${TP1_PATH}?${new URLSearchParams(trackerEvent(r, invalidShare))}`,
+  );
+}
+
+const TP2_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
+
+/**
+ * Request generators for the Snowplow rows, cycling through fixed pools.
+ * @param {{ bodies: string[]; paths: string[]; eventsPerBatch: number }} pools
+ */
+export function snowplowWorkloads({ bodies, paths, eventsPerBatch }) {
+  let b = 0;
+  let p = 0;
+  return {
+    /** @returns {BenchRequest} */
+    tp2: () => ({
+      method: 'POST',
+      path: TP2_PATH,
+      body: bodies[b++ % bodies.length],
+      headers: TP2_HEADERS,
+      events: eventsPerBatch,
+    }),
+    /** @returns {BenchRequest} */
+    tp1: () => ({ method: 'GET', path: paths[p++ % paths.length] ?? TP1_PATH, events: 1 }),
+  };
+}

@@ -5,6 +5,8 @@ import { ValidationError } from '@sift/common';
 import { generate, lockOf, OUTPUT_FILES } from './generate';
 import type { CodegenLock, LockedEvent, SelectedSchema } from './generate';
 import type { CodegenSchemaSource } from './ports';
+import { generateSnowplow } from './snowplow';
+import type { CodegenTarget } from './snowplow';
 
 /** An event type to generate, at its latest version or a pinned one. */
 export interface EventSelection {
@@ -63,14 +65,64 @@ export async function selectSchemas(
   );
 }
 
+/** What to generate: the target (default `sift`) and, for the Snowplow targets, the entities. */
+export interface GenerateOptions {
+  target?: CodegenTarget;
+  /** Schemas only attached as entities (Snowplow targets); default: every schema may be one. */
+  entities?: readonly EventSelection[];
+}
+
+interface Chosen {
+  target: CodegenTarget;
+  events: SelectedSchema[];
+  entities: SelectedSchema[];
+  /** Events, then entities that are not also events: what the lock lists. */
+  schemas: SelectedSchema[];
+}
+
+async function chooseSchemas(
+  source: CodegenSchemaSource,
+  selection: readonly EventSelection[] | undefined,
+  options: GenerateOptions,
+): Promise<Chosen> {
+  const target = options.target ?? 'sift';
+  const wantsEntities = options.entities !== undefined && options.entities.length > 0;
+  if (target === 'sift' && wantsEntities) {
+    throw new ValidationError(
+      'SIFT_REQUEST_INVALID',
+      'entities are chosen for the Snowplow targets only (--target snowplow-browser|snowplow-node)',
+    );
+  }
+  const events = await selectSchemas(source, selection);
+  const entities = wantsEntities ? await selectSchemas(source, options.entities) : [];
+  const chosen = new Set(events.map((schema) => schema.eventType));
+  const schemas = [...events, ...entities.filter((schema) => !chosen.has(schema.eventType))];
+  return { target, events, entities, schemas };
+}
+
+function filesOf(chosen: Chosen): Promise<Record<string, string>> {
+  return chosen.target === 'sift'
+    ? generate(chosen.events)
+    : generateSnowplow(chosen.target, chosen.events, chosen.entities);
+}
+
+async function generateFrom(
+  source: CodegenSchemaSource,
+  selection: readonly EventSelection[] | undefined,
+  options: GenerateOptions,
+): Promise<{ schemas: SelectedSchema[]; files: Record<string, string> }> {
+  const chosen = await chooseSchemas(source, selection, options);
+  return { schemas: chosen.schemas, files: await filesOf(chosen) };
+}
+
 /** Generates the code for the chosen schemas into `outDir`; returns the lock written. */
 export async function writeCodegen(
   source: CodegenSchemaSource,
   outDir: string,
   selection?: readonly EventSelection[],
+  options: GenerateOptions = {},
 ): Promise<CodegenLock> {
-  const schemas = await selectSchemas(source, selection);
-  const files = await generate(schemas);
+  const { schemas, files } = await generateFrom(source, selection, options);
   await mkdir(outDir, { recursive: true });
   for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
   return lockOf(schemas);
@@ -109,9 +161,9 @@ export async function checkCodegen(
   source: CodegenSchemaSource,
   outDir: string,
   selection?: readonly EventSelection[],
+  options: GenerateOptions = {},
 ): Promise<CodegenCheck> {
-  const schemas = await selectSchemas(source, selection);
-  const files = await generate(schemas);
+  const { schemas, files } = await generateFrom(source, selection, options);
   const changes: string[] = [];
   const lockText = await readFile(join(outDir, OUTPUT_FILES.lock), 'utf8').catch(() => undefined);
   if (lockText === undefined) {
@@ -139,6 +191,7 @@ export async function watchCodegen(
   outDir: string,
   options: {
     selection?: readonly EventSelection[];
+    generate?: GenerateOptions;
     intervalMs: number;
     signal: AbortSignal;
     onGenerated(lock: CodegenLock): void;
@@ -148,11 +201,11 @@ export async function watchCodegen(
   let last = '';
   while (!options.signal.aborted) {
     try {
-      const schemas = await selectSchemas(source, options.selection);
-      const lock = lockOf(schemas);
+      const chosen = await chooseSchemas(source, options.selection, options.generate ?? {});
+      const lock = lockOf(chosen.schemas);
       const key = JSON.stringify(lock);
       if (key !== last) {
-        const files = await generate(schemas);
+        const files = await filesOf(chosen);
         await mkdir(outDir, { recursive: true });
         for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
         last = key;

@@ -67,7 +67,8 @@ export function lockOf(schemas: readonly SelectedSchema[]): CodegenLock {
   };
 }
 
-function header(lock: CodegenLock, note = ''): string {
+/** The "generated, do not edit" header of every generated file, naming its schemas. */
+export function header(lock: CodegenLock, note = ''): string {
   const lines = lock.events.map(
     (event) =>
       `//   ${event.event} v${event.version} (${event.schemaType}, ${event.schemaId === null ? 'schemas folder' : `schema id ${event.schemaId}`}, ${event.fingerprint.slice(0, 19)})`,
@@ -210,23 +211,7 @@ export function createSiftTracker(options: SiftTrackerOptions): SiftTracker {
 }
 `;
 
-  const validatorEntries = sorted.map((schema) => {
-    let code: string;
-    try {
-      code =
-        schema.schemaType === 'AVRO'
-          ? avroValidatorCode(schema.schema, schema.references)
-          : jsonSchemaValidatorCode(schema.schema, schema.references);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      throw new ValidationError(
-        error.code,
-        `${schema.eventType} v${schema.version}: ${error.message}`,
-        { cause: error },
-      );
-    }
-    return `  ${JSON.stringify(schema.eventType)}: ${code},\n`;
-  });
+  const validatorEntries = validatorEntriesOf(sorted);
   const validators = `${header(lock, '// Precompiled validators (JSON Schema: ajv standalone code; Avro: generated checks); no ajv at run time.\n')}// @ts-nocheck
 /* eslint-disable */
 import type { EventValidator } from '@sift/tracker';
@@ -244,7 +229,29 @@ ${validatorEntries.join('')}};
   };
 }
 
-function schemaDescription(schema: ResolvedSchema): string | undefined {
+/** One `"<event type>": <precompiled validator>,` line per schema, for a `validators.ts`. */
+export function validatorEntriesOf(sorted: readonly SelectedSchema[]): string[] {
+  return sorted.map((schema) => {
+    let code: string;
+    try {
+      code =
+        schema.schemaType === 'AVRO'
+          ? avroValidatorCode(schema.schema, schema.references)
+          : jsonSchemaValidatorCode(schema.schema, schema.references);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError(
+        error.code,
+        `${schema.eventType} v${schema.version}: ${error.message}`,
+        { cause: error },
+      );
+    }
+    return `  ${JSON.stringify(schema.eventType)}: ${code},\n`;
+  });
+}
+
+/** The schema's `doc` or `description`, when it has one. */
+export function schemaDescription(schema: ResolvedSchema): string | undefined {
   try {
     const parsed = JSON.parse(schema.schema) as Record<string, unknown>;
     const text = parsed['doc'] ?? parsed['description'];

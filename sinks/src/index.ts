@@ -12,11 +12,19 @@ export {
   dataKey,
   documentField,
   documentId,
+  entityKey,
   goodDocument,
   receivedTime,
 } from './domain/documents';
-export type { RecordOrigin } from './domain/documents';
-export type { ConsumerLag, EventStore, IndexOutcome, IndexRequest, SchemaLookup } from './ports';
+export type { DocumentEntity, RecordOrigin } from './domain/documents';
+export type {
+  ConsumerLag,
+  EventStore,
+  IndexOutcome,
+  IndexRequest,
+  MappedRoot,
+  SchemaLookup,
+} from './ports';
 export { ElasticsearchEventStore } from './adapters/elasticsearch/elasticsearch-event-store';
 export type { ElasticsearchEventStoreOptions } from './adapters/elasticsearch/elasticsearch-event-store';
 export { dataField, indexTemplate, templateName } from './adapters/elasticsearch/index-templates';

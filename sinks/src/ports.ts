@@ -1,5 +1,8 @@
 import type { IndexField } from '@sift/validator';
 
+/** The top-level field of a good document that holds schema-mapped fields: event data or entities. */
+export type MappedRoot = 'data' | 'entities';
+
 /** A document to index: where, under which `_id`, and what. */
 export interface IndexRequest {
   index: string;
@@ -25,13 +28,18 @@ export interface EventStore {
   /** Indexes documents in one bulk request; one outcome per request, in order. Throws when the store cannot be reached. */
   index(requests: IndexRequest[]): Promise<IndexOutcome[]>;
   /**
-   * Makes `data.<key>` of the good indices hold `field` (the mapping derived from an event
-   * type's schema), in the index template and in `index` (created when missing), before
-   * documents with those fields arrive. A store without mappings leaves this out. Throws an
-   * UpstreamError when the store cannot be reached, a ConflictError when `index` already maps
-   * a field with another type.
+   * Makes `<under>.<key>` of the good indices (`data` by default, `entities` for an entity)
+   * hold `field` (the mapping derived from an event type's or entity's schema), in the index
+   * template and in `index` (created when missing), before documents with those fields
+   * arrive. A store without mappings leaves this out. Throws an UpstreamError when the store
+   * cannot be reached, a ConflictError when `index` already maps a field with another type.
    */
-  ensureDataMapping?(index: string, key: string, field: IndexField): Promise<void>;
+  ensureDataMapping?(
+    index: string,
+    key: string,
+    field: IndexField,
+    under?: MappedRoot,
+  ): Promise<void>;
   /** Whether the store answers now; the sink probes it while paused. */
   ping?(): Promise<boolean>;
   close(): Promise<void>;

@@ -3,15 +3,24 @@ import { InvalidArgumentError } from 'commander';
 import { isSiftError } from '@sift/common';
 import {
   checkCodegen,
+  CODEGEN_TARGETS,
   FolderSchemaSource,
+  MemoryCodegenSource,
   parseEventSelection,
   RegistryCodegenSource,
   watchCodegen,
   writeCodegen,
 } from '@sift/codegen';
-import type { CodegenSchemaSource, EventSelection } from '@sift/codegen';
+import type {
+  CodegenSchemaSource,
+  CodegenTarget,
+  EventSelection,
+  GenerateOptions,
+  ResolvedSchema,
+} from '@sift/codegen';
 import { registryClientFromConfig } from '@sift/registry-client';
 import { loadRegistryCredentials } from '../registry-credentials';
+import { isIgluLayout, listIgluSchemaFiles } from '../schemas-folder';
 import type { CommandIo } from './recover';
 import { EXIT_USAGE } from './schemas-commands';
 
@@ -21,6 +30,8 @@ export interface CodegenOptions {
   schemas?: string;
   out: string;
   events?: EventSelection[];
+  target: CodegenTarget;
+  entities?: EventSelection[];
   check?: boolean;
   watch?: boolean;
   intervalMs: number;
@@ -43,8 +54,45 @@ function intervalArgument(value: string): number {
   return ms;
 }
 
-function sourceOf(options: CodegenOptions, env: NodeJS.ProcessEnv): CodegenSchemaSource {
-  if (options.schemas) return new FolderSchemaSource(options.schemas);
+function targetArgument(value: string): CodegenTarget {
+  const target = CODEGEN_TARGETS.find((known) => known === value);
+  if (!target) throw new InvalidArgumentError(`one of ${CODEGEN_TARGETS.join(', ')}`);
+  return target;
+}
+
+/**
+ * An Iglu-layout folder (`<vendor>/<name>/jsonschema/<M-R-A>`) read now, each `<vendor>.<name>`
+ * numbered 1, 2 … in SchemaVer order as `sift schemas push` registers them.
+ */
+async function igluFolderSource(dir: string): Promise<CodegenSchemaSource> {
+  const schemas: ResolvedSchema[] = (await listIgluSchemaFiles(dir)).map((file) => ({
+    eventType: file.eventType,
+    version: file.version,
+    schemaType: file.schemaType,
+    schema: file.schema,
+    references: [],
+  }));
+  return new MemoryCodegenSource(schemas);
+}
+
+/** A source that reads an Iglu-layout folder afresh on every call, so `--watch` sees changes. */
+function igluSource(dir: string): CodegenSchemaSource {
+  return {
+    eventTypes: async () => (await igluFolderSource(dir)).eventTypes(),
+    resolve: async (eventType, version) =>
+      (await igluFolderSource(dir)).resolve(eventType, version),
+  };
+}
+
+async function sourceOf(
+  options: CodegenOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<CodegenSchemaSource> {
+  if (options.schemas) {
+    return (await isIgluLayout(options.schemas))
+      ? igluSource(options.schemas)
+      : new FolderSchemaSource(options.schemas);
+  }
   return new RegistryCodegenSource(
     registryClientFromConfig(
       {
@@ -67,10 +115,14 @@ export async function runCodegenCommand(
     io.stderr('sift codegen: give --registry or --schemas, not both\n');
     return EXIT_USAGE;
   }
+  const generate: GenerateOptions = {
+    target: options.target,
+    ...(options.entities ? { entities: options.entities } : {}),
+  };
   try {
-    const source = sourceOf(options, env);
+    const source = await sourceOf(options, env);
     if (options.check) {
-      const result = await checkCodegen(source, options.out, options.events);
+      const result = await checkCodegen(source, options.out, options.events, generate);
       if (result.upToDate) {
         io.stdout(`${options.out}: generated code is up to date\n`);
         return 0;
@@ -85,6 +137,7 @@ export async function runCodegenCommand(
       const stop = signal ?? watchSignal();
       await watchCodegen(source, options.out, {
         ...(options.events ? { selection: options.events } : {}),
+        generate,
         intervalMs: options.intervalMs,
         signal: stop,
         onGenerated: (lock) =>
@@ -95,7 +148,7 @@ export async function runCodegenCommand(
       });
       return 0;
     }
-    const lock = await writeCodegen(source, options.out, options.events);
+    const lock = await writeCodegen(source, options.out, options.events, generate);
     io.stdout(
       `generated ${options.out} (events.ts, tracker.ts, validators.ts, sift-codegen.lock.json):\n` +
         lock.events
@@ -134,6 +187,17 @@ export function addCodegenCommand(program: Command, env: NodeJS.ProcessEnv, io: 
     .option(
       '--events <list>',
       'event types, comma separated, each optionally pinned: com.acme.signup@2 (default: every one in --schemas)',
+      eventsArgument,
+    )
+    .option(
+      '--target <target>',
+      'sift (the Sift tracker), snowplow-browser or snowplow-node (functions calling Snowplow trackers)',
+      targetArgument,
+      'sift',
+    )
+    .option(
+      '--entities <list>',
+      'Snowplow targets: schemas only attached as entities, like --events (default: any schema may be one)',
       eventsArgument,
     )
     .option('--check', 'write nothing; exit 1 when the code in --out is stale (for CI)')

@@ -1,9 +1,32 @@
 import { goodEventHeaders, indexName } from '@sift/common';
-import type { BadEvent } from '@sift/common';
+import type { BadEvent, SnowplowFields } from '@sift/common';
 
 /** The key under `data` that holds one event type's fields: dots become underscores. */
 export function dataKey(eventType: string): string {
   return eventType.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/**
+ * The key under `entities` that holds one kind of entity: `<vendor>.<name>` of the schema's Iglu
+ * `self` block with dots as underscores (`com_snowplowanalytics_snowplow_web_page`), else
+ * `schema_<id>` for a schema without one.
+ */
+export function entityKey(schema: string, schemaId: number): string {
+  try {
+    const self = (JSON.parse(schema) as { self?: { vendor?: unknown; name?: unknown } }).self;
+    if (typeof self?.vendor === 'string' && typeof self.name === 'string') {
+      return dataKey(`${self.vendor}.${self.name}`);
+    }
+  } catch {
+    // Not JSON (an Avro schema has no Iglu `self`): named by its id below.
+  }
+  return `schema_${schemaId}`;
+}
+
+/** One decoded entity of an event: its key under `entities` and its data. */
+export interface DocumentEntity {
+  key: string;
+  data: unknown;
 }
 
 /** The value at `path` in a stored document (`documentField(doc, 'event', 'id')`); undefined when absent. */
@@ -67,18 +90,56 @@ export function receivedTime(text: string | undefined, origin?: RecordOrigin): s
   return new Date().toISOString();
 }
 
+/** The entities under their keys, each key an array in the order the event carried them. */
+function entitiesField(entities: readonly DocumentEntity[]): Record<string, unknown[]> | undefined {
+  if (entities.length === 0) return undefined;
+  const byKey: Record<string, unknown[]> = {};
+  for (const { key, data } of entities) (byKey[key] ??= []).push(jsonData(data));
+  return byKey;
+}
+
+/** The tracker fields of header `sift-snowplow` under `snowplow.*`; undefined when absent or unreadable. */
+function snowplowField(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let fields: SnowplowFields;
+  try {
+    fields = JSON.parse(text) as SnowplowFields;
+  } catch {
+    return undefined;
+  }
+  if (fields === null || typeof fields !== 'object') return undefined;
+  const str = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  return defined({
+    event_code: str(fields.e),
+    app_id: str(fields.aid),
+    platform: str(fields.p),
+    tracker: defined({ version: str(fields.tv), name: str(fields.tna) }),
+    domain_userid: str(fields.duid),
+    session_id: str(fields.sid),
+    session_index: str(fields.vid),
+    network_userid: str(fields.nuid),
+    screen: defined({ resolution: str(fields.res) }),
+    viewport: str(fields.vp),
+    language: str(fields.lang),
+    tz: str(fields.tz),
+  });
+}
+
 const numberOrUndefined = (text: string | undefined) =>
   text === undefined || text === '' ? undefined : Number(text);
 
 /**
  * Builds the good-index document of an event: ECS envelope fields, data under its event type's
- * key. `origin` stands in for a missing event id or an unreadable time of receipt.
+ * key, a tracker event's fields under `snowplow` and its decoded entities under
+ * `entities.<key>` (arrays). `origin` stands in for a missing event id or an unreadable time of receipt.
  */
 export function goodDocument(
   headers: Record<string, string>,
   data: unknown,
   prefix?: string,
   origin?: RecordOrigin,
+  entities: readonly DocumentEntity[] = [],
 ): { index: string; id: string; document: Record<string, unknown> } {
   const h = (name: keyof typeof goodEventHeaders) => headers[goodEventHeaders[name]];
   const id = documentId(h('eventId'), origin);
@@ -153,7 +214,9 @@ export function goodDocument(
       source_category: h('sourceCategory'),
       user: defined({ id: h('userId') }),
       session: defined({ id: h('sessionId') }),
+      snowplow: snowplowField(h('snowplow')),
       data: { [dataKey(eventType)]: jsonData(data) },
+      entities: entitiesField(entities),
     }) ?? {};
   return { index: indexName('good', new Date(receivedAt), prefix), id, document };
 }

@@ -1,11 +1,25 @@
-import { ConflictError, DEFAULT_INDEX_PREFIX, UpstreamError } from '@sift/common';
+import {
+  ConflictError,
+  decodeEntitiesHeader,
+  DEFAULT_INDEX_PREFIX,
+  goodEventHeaders,
+  UpstreamError,
+} from '@sift/common';
 import type { BadEvent, BadEventKind, Logger, Verdict } from '@sift/common';
 import type { ConsumedRecord } from '@sift/event-log';
 import { decodeWireFormat } from '@sift/registry-client';
 import { schemaIndexField } from '@sift/validator';
 import type { IndexField, ValidatorCache } from '@sift/validator';
-import type { EventStore, IndexRequest, SchemaLookup } from '../ports';
-import { badDocument, dataKey, documentId, goodDocument, receivedTime } from './documents';
+import type { EventStore, IndexRequest, MappedRoot, SchemaLookup } from '../ports';
+import {
+  badDocument,
+  dataKey,
+  documentId,
+  entityKey,
+  goodDocument,
+  receivedTime,
+} from './documents';
+import type { DocumentEntity } from './documents';
 
 /** How hard to try before a batch is left for the log to deliver again. */
 export interface RetryPolicy {
@@ -41,10 +55,17 @@ export interface BatchResult {
   retries: number;
 }
 
-/** A document to index and, for a good event, the schema its data needs mapped. */
+/** A schema whose fields a good document holds under `<under>.<key>`. */
+interface Mapping {
+  schemaId: number;
+  key: string;
+  under: MappedRoot;
+}
+
+/** A document to index and, for a good event, the schemas its data and entities need mapped. */
 interface Built {
   request: IndexRequest;
-  mapping?: { schemaId: number; key: string };
+  mappings?: Mapping[];
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -60,8 +81,10 @@ export class Sink {
   private readonly prefix: string;
   /** Event-type fields derived per schema id; undefined when the schema gives nothing to map. */
   private readonly fields = new Map<number, IndexField | undefined>();
-  /** `index|key|schemaId` combinations whose mapping the store holds already. */
+  /** `index|under.key|schemaId` combinations whose mapping the store holds already. */
   private readonly mapped = new Set<string>();
+  /** Entity keys (`entities.<key>`) per schema id. */
+  private readonly entityKeys = new Map<number, string>();
 
   constructor(private readonly deps: SinkDeps) {
     this.retry = { attempts: 5, baseDelayMs: 200, maxElapsedMs: 15_000, ...deps.retry };
@@ -159,23 +182,29 @@ export class Sink {
   private async ensureMappings(built: Built[]): Promise<void> {
     const store = this.deps.store;
     if (!store.ensureDataMapping) return;
-    for (const { request, mapping } of built) {
-      if (!mapping) continue;
-      const seen = `${request.index}|${mapping.key}|${mapping.schemaId}`;
-      if (this.mapped.has(seen)) continue;
-      const field = await this.fieldOf(mapping.schemaId);
-      if (field) {
-        try {
-          await store.ensureDataMapping(request.index, mapping.key, field);
-        } catch (error) {
-          if (!(error instanceof ConflictError)) throw error;
-          this.deps.logger.warn(
-            { err: error, index: request.index, key: mapping.key, schemaId: mapping.schemaId },
-            'index mapping conflicts with the schema',
-          );
+    for (const { request, mappings } of built) {
+      for (const mapping of mappings ?? []) {
+        const seen = `${request.index}|${mapping.under}.${mapping.key}|${mapping.schemaId}`;
+        if (this.mapped.has(seen)) continue;
+        const field = await this.fieldOf(mapping.schemaId);
+        if (field) {
+          try {
+            await store.ensureDataMapping(request.index, mapping.key, field, mapping.under);
+          } catch (error) {
+            if (!(error instanceof ConflictError)) throw error;
+            this.deps.logger.warn(
+              {
+                err: error,
+                index: request.index,
+                key: `${mapping.under}.${mapping.key}`,
+                schemaId: mapping.schemaId,
+              },
+              'index mapping conflicts with the schema',
+            );
+          }
         }
+        this.mapped.add(seen);
       }
-      this.mapped.add(seen);
     }
   }
 
@@ -210,26 +239,59 @@ export class Sink {
         return { request: badDocument(failure, this.prefix) };
       }
     }
-    let decoded: unknown;
-    let schemaId: number;
+    let decoded: { schemaId: number; data: unknown };
+    const entities: (DocumentEntity & { schemaId: number })[] = [];
+    let at = '';
     try {
-      const framed = decodeWireFormat(record.value);
-      schemaId = framed.schemaId;
-      const payload = framed.payload;
-      const { schemaType, schema, references } = await this.deps.schemas.schemaById(schemaId);
-      const needed =
-        references.length > 0 && !this.deps.validators.has(schemaId)
-          ? await this.deps.schemas.referencedSchemas(references)
-          : [];
-      decoded = this.deps.validators.get(schemaId, schemaType, schema, needed).decode(payload);
+      decoded = await this.decode(record.value);
+      const header = headers[goodEventHeaders.entities];
+      for (const [index, bytes] of (header ? decodeEntitiesHeader(header) : []).entries()) {
+        at = `entity ${index}: `;
+        const entity = await this.decode(bytes);
+        entities.push({ ...entity, key: await this.entityKeyOf(entity.schemaId) });
+      }
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      const failure = this.sinkFailure(record, 'encoding_failed', (error as Error).message);
+      const failure = this.sinkFailure(
+        record,
+        'encoding_failed',
+        `${at}${(error as Error).message}`,
+      );
       return { request: badDocument(failure, this.prefix) };
     }
-    const request = goodDocument(headers, decoded, this.prefix, record);
+    const request = goodDocument(headers, decoded.data, this.prefix, record, entities);
     const eventType = headers['sift-event-type'];
-    return eventType ? { request, mapping: { schemaId, key: dataKey(eventType) } } : { request };
+    const mappings: Mapping[] = entities.map(({ schemaId, key }) => ({
+      schemaId,
+      key,
+      under: 'entities',
+    }));
+    if (eventType) {
+      mappings.unshift({ schemaId: decoded.schemaId, key: dataKey(eventType), under: 'data' });
+    }
+    return { request, mappings };
+  }
+
+  /** Decodes Confluent wire-format bytes with the schema their id names. */
+  private async decode(bytes: Buffer): Promise<{ schemaId: number; data: unknown }> {
+    const { schemaId, payload } = decodeWireFormat(bytes);
+    const { schemaType, schema, references } = await this.deps.schemas.schemaById(schemaId);
+    const needed =
+      references.length > 0 && !this.deps.validators.has(schemaId)
+        ? await this.deps.schemas.referencedSchemas(references)
+        : [];
+    const data = this.deps.validators.get(schemaId, schemaType, schema, needed).decode(payload);
+    return { schemaId, data };
+  }
+
+  /** The key under `entities` of an entity schema (its Iglu `<vendor>.<name>`), once per schema id. */
+  private async entityKeyOf(schemaId: number): Promise<string> {
+    const known = this.entityKeys.get(schemaId);
+    if (known !== undefined) return known;
+    const { schema } = await this.deps.schemas.schemaById(schemaId);
+    const key = entityKey(schema, schemaId);
+    this.entityKeys.set(schemaId, key);
+    return key;
   }
 
   /** A record the sink cannot read at all: a bad event carrying its bytes. */

@@ -3,7 +3,7 @@ import { ConflictError, UpstreamError } from '@sift/common';
 import type { Verdict } from '@sift/common';
 import { mergeIndexFields } from '@sift/validator';
 import type { IndexField } from '@sift/validator';
-import type { EventStore, IndexOutcome, IndexRequest } from '../../ports';
+import type { EventStore, IndexOutcome, IndexRequest, MappedRoot } from '../../ports';
 import { indexTemplate, templateName } from './index-templates';
 
 /** How to reach Elasticsearch. */
@@ -32,13 +32,17 @@ function errorType(error: unknown): string | undefined {
 
 /**
  * The event store on Elasticsearch: index templates, then bulk `index` by `_id`. The good
- * template maps `data.<event_type>` from the schemas the sink has met, learned again from the
- * installed template at start so that every sink instance adds to what the others found.
+ * template maps `data.<event_type>` and `entities.<vendor_name>` from the schemas the sink has
+ * met, learned again from the installed template at start so that every sink instance adds to
+ * what the others found.
  */
 export class ElasticsearchEventStore implements EventStore {
   readonly client: Client;
   private readonly prefix: string | undefined;
-  private readonly dataFields = new Map<string, IndexField>();
+  private readonly fields: Record<MappedRoot, Map<string, IndexField>> = {
+    data: new Map(),
+    entities: new Map(),
+  };
 
   constructor(private readonly options: ElasticsearchEventStoreOptions) {
     this.prefix = options.indexPrefix;
@@ -69,49 +73,65 @@ export class ElasticsearchEventStore implements EventStore {
 
   /** The `data.<key>` fields the good template maps now, as far as this store knows. */
   get dataMapping(): Record<string, IndexField> {
-    return Object.fromEntries(this.dataFields);
+    return Object.fromEntries(this.fields.data);
   }
 
-  async ensureDataMapping(index: string, key: string, field: IndexField): Promise<void> {
+  /** The `entities.<key>` fields the good template maps now, as far as this store knows. */
+  get entityMapping(): Record<string, IndexField> {
+    return Object.fromEntries(this.fields.entities);
+  }
+
+  async ensureDataMapping(
+    index: string,
+    key: string,
+    field: IndexField,
+    under: MappedRoot = 'data',
+  ): Promise<void> {
     let merged: IndexField;
+    const path = `${under}.${key}`;
     try {
       await this.learnInstalledDataFields();
-      const known = this.dataFields.get(key);
+      const fields = this.fields[under];
+      const known = fields.get(key);
       merged = known ? mergeIndexFields(known, field) : field;
       if (JSON.stringify(merged) !== JSON.stringify(known)) {
         // Recorded only once the template holds it: after a failed PUT the next call tries again.
         // A template Elasticsearch refuses (400, e.g. a field limit) must not stop indexing:
         // the day's index still gets the field below, and later indices through a later PUT.
-        const refused = await this.putGoodTemplate({ ...this.dataMapping, [key]: merged }).then(
+        const grown = { ...Object.fromEntries(fields), [key]: merged };
+        const refused = await this.putGoodTemplate(
+          under === 'data' ? grown : this.dataMapping,
+          under === 'entities' ? grown : this.entityMapping,
+        ).then(
           () => false,
           (error: unknown) => {
             if (error instanceof errors.ResponseError && error.statusCode === 400) return true;
             throw error;
           },
         );
-        if (!refused) this.dataFields.set(key, merged);
+        if (!refused) fields.set(key, merged);
       }
       await this.client.indices.create({ index }).catch((error: unknown) => {
         if (errorType(error) !== 'resource_already_exists_exception') throw error;
       });
     } catch (error) {
-      throw this.wrap(error, `cannot map data.${key} in ${index}`);
+      throw this.wrap(error, `cannot map ${path} in ${index}`);
     }
     try {
       await this.client.indices.putMapping({
         index,
-        properties: { data: { properties: { [key]: merged } } },
+        properties: { [under]: { properties: { [key]: merged } } },
       } as Parameters<Client['indices']['putMapping']>[0]);
     } catch (error) {
       // Only the index's existing mapping can refuse the schema for good; other failures pass.
       if (error instanceof errors.ResponseError && error.statusCode === 400) {
         throw new ConflictError(
           'SIFT_INDEX_MAPPING_CONFLICT',
-          `${index} cannot map data.${key} as the schema asks: ${error.message}`,
-          { cause: error, details: { index, key } },
+          `${index} cannot map ${path} as the schema asks: ${error.message}`,
+          { cause: error, details: { index, key: path } },
         );
       }
-      throw this.wrap(error, `cannot map data.${key} in ${index}`);
+      throw this.wrap(error, `cannot map ${path} in ${index}`);
     }
   }
 
@@ -148,26 +168,30 @@ export class ElasticsearchEventStore implements EventStore {
     });
   }
 
-  /** Adds the event-type fields of the installed good template (other sinks may have added some). */
+  /** Adds the event-type and entity fields of the installed good template (other sinks may have added some). */
   private async learnInstalledDataFields(): Promise<void> {
     const name = templateName('good', this.prefix);
     const answer = await this.client.indices.getIndexTemplate({ name }).catch((error: unknown) => {
       if (error instanceof errors.ResponseError && error.statusCode === 404) return undefined;
       throw error;
     });
-    const installed = answer?.index_templates[0]?.index_template.template?.mappings?.properties?.[
-      'data'
-    ] as { properties?: Record<string, IndexField> } | undefined;
-    for (const [key, field] of Object.entries(installed?.properties ?? {})) {
-      const known = this.dataFields.get(key);
-      this.dataFields.set(key, known ? mergeIndexFields(field, known) : field);
+    const properties = answer?.index_templates[0]?.index_template.template?.mappings?.properties;
+    for (const under of ['data', 'entities'] as const) {
+      const installed = properties?.[under] as
+        { properties?: Record<string, IndexField> } | undefined;
+      const fields = this.fields[under];
+      for (const [key, field] of Object.entries(installed?.properties ?? {})) {
+        const known = fields.get(key);
+        fields.set(key, known ? mergeIndexFields(field, known) : field);
+      }
     }
   }
 
   private async putGoodTemplate(
     data: Record<string, IndexField> = this.dataMapping,
+    entities: Record<string, IndexField> = this.entityMapping,
   ): Promise<void> {
-    const { name, body } = indexTemplate('good', this.prefix, data);
+    const { name, body } = indexTemplate('good', this.prefix, data, entities);
     await this.client.indices.putIndexTemplate({ name, ...body });
   }
 

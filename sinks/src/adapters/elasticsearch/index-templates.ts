@@ -89,6 +89,24 @@ const envelope = {
   session: { properties: { id: keyword } },
 };
 
+/** A Snowplow tracker event's fields without an ECS name (header `sift-snowplow`), all keywords. */
+const snowplow = {
+  properties: {
+    event_code: keyword,
+    app_id: keyword,
+    platform: keyword,
+    tracker: { properties: { version: keyword, name: keyword } },
+    domain_userid: keyword,
+    session_id: keyword,
+    session_index: keyword,
+    network_userid: keyword,
+    screen: { properties: { resolution: keyword } },
+    viewport: keyword,
+    language: keyword,
+    tz: keyword,
+  },
+};
+
 const failure = {
   properties: {
     kind: keyword,
@@ -113,7 +131,10 @@ export function templateName(verdict: Verdict, prefix = DEFAULT_INDEX_PREFIX): s
   return `${prefix}-${verdict}`;
 }
 
-/** The `data` field of good indices: one object per event type, each mapped from its schemas. */
+/**
+ * The `data` field of good indices (one object per event type) or the `entities` field (one
+ * per entity kind, each document holding an array of them), each mapped from its schemas.
+ */
 export function dataField(properties: Record<string, IndexField>): Record<string, unknown> {
   return { type: 'object', dynamic: false, properties };
 }
@@ -121,17 +142,24 @@ export function dataField(properties: Record<string, IndexField>): Record<string
 /**
  * The composable index template of a verdict's daily indices. Fields outside the mapping
  * stay in `_source` but are not indexed (`dynamic: false`), so no guess ever fixes a type.
- * Good indices map event data under `data.<event_type>` from the registered schemas
- * (`dataProperties`, grown as the sink meets new schemas).
+ * Good indices map event data under `data.<event_type>` and entities under
+ * `entities.<vendor_name>` from the registered schemas (`dataProperties`,
+ * `entityProperties`, grown as the sink meets new schemas), tracker fields under `snowplow`.
  */
 export function indexTemplate(
   verdict: Verdict,
   prefix = DEFAULT_INDEX_PREFIX,
   dataProperties: Record<string, IndexField> = {},
+  entityProperties: Record<string, IndexField> = {},
 ): { name: string; body: Record<string, unknown> } {
   const properties: Record<string, unknown> =
     verdict === 'good'
-      ? { ...envelope, data: dataField(dataProperties) }
+      ? {
+          ...envelope,
+          snowplow,
+          data: dataField(dataProperties),
+          entities: dataField(entityProperties),
+        }
       : { ...envelope, failure, payload: { type: 'text' } };
   return {
     name: templateName(verdict, prefix),

@@ -1,20 +1,28 @@
 import type { IndexField } from '@sift/validator';
-import type { EventStore, IndexOutcome, IndexRequest } from '../../ports';
+import type { EventStore, IndexOutcome, IndexRequest, MappedRoot } from '../../ports';
 
 /** Documents by index and `_id`, in memory: for unit tests. */
 export class MemoryEventStore implements EventStore {
   readonly indices = new Map<string, Map<string, Record<string, unknown>>>();
   /** The `data.<key>` fields each index maps, in the order they were asked for. */
   readonly dataMappings = new Map<string, Map<string, IndexField>>();
+  /** The `entities.<key>` fields each index maps, in the order they were asked for. */
+  readonly entityMappings = new Map<string, Map<string, IndexField>>();
   /** Decides each document's fate; by default every document is indexed. */
   outcome: (request: IndexRequest) => IndexOutcome = () => ({ status: 'indexed' });
 
   async prepare(): Promise<void> {}
 
-  async ensureDataMapping(index: string, key: string, field: IndexField): Promise<void> {
-    const fields = this.dataMappings.get(index) ?? new Map<string, IndexField>();
+  async ensureDataMapping(
+    index: string,
+    key: string,
+    field: IndexField,
+    under: MappedRoot = 'data',
+  ): Promise<void> {
+    const mappings = under === 'data' ? this.dataMappings : this.entityMappings;
+    const fields = mappings.get(index) ?? new Map<string, IndexField>();
     fields.set(key, field);
-    this.dataMappings.set(index, fields);
+    mappings.set(index, fields);
   }
 
   async index(requests: IndexRequest[]): Promise<IndexOutcome[]> {

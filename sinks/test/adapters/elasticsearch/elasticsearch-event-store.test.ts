@@ -18,7 +18,8 @@ type Failure = () => unknown;
 
 /** Just the index API calls `ensureDataMapping` makes; failures queued per call. */
 class FakeIndices {
-  template: { data?: Record<string, IndexField> } = {};
+  template: { data?: Record<string, IndexField>; entities?: Record<string, IndexField> } = {};
+  readonly mappingBodies: unknown[] = [];
   readonly templateFailures: Failure[] = [];
   readonly mappingFailures: Failure[] = [];
   templatePuts = 0;
@@ -30,7 +31,14 @@ class FakeIndices {
       index_templates: [
         {
           index_template: {
-            template: { mappings: { properties: { data: { properties: this.template.data } } } },
+            template: {
+              mappings: {
+                properties: {
+                  data: { properties: this.template.data },
+                  entities: { properties: this.template.entities ?? {} },
+                },
+              },
+            },
           },
         },
       ],
@@ -38,19 +46,28 @@ class FakeIndices {
   };
 
   putIndexTemplate = async (request: {
-    template: { mappings: { properties: { data?: { properties?: Record<string, IndexField> } } } };
+    template: {
+      mappings: {
+        properties: {
+          data?: { properties?: Record<string, IndexField> };
+          entities?: { properties?: Record<string, IndexField> };
+        };
+      };
+    };
   }) => {
     this.templatePuts++;
     const failure = this.templateFailures.shift();
     if (failure) throw failure();
     this.template.data = request.template.mappings.properties.data?.properties ?? {};
+    this.template.entities = request.template.mappings.properties.entities?.properties ?? {};
     return { acknowledged: true };
   };
 
   create = async () => ({ acknowledged: true });
 
-  putMapping = async () => {
+  putMapping = async (request: { properties: unknown }) => {
     this.mappingPuts++;
+    this.mappingBodies.push(request.properties);
     const failure = this.mappingFailures.shift();
     if (failure) throw failure();
     return { acknowledged: true };
@@ -108,5 +125,41 @@ describe('ElasticsearchEventStore.ensureDataMapping', () => {
     await expect(failure).rejects.toBeInstanceOf(ConflictError);
     await expect(failure).rejects.toMatchObject({ code: 'SIFT_INDEX_MAPPING_CONFLICT' });
     expect(indices.template.data).toEqual({ com_acme_page: page });
+  });
+
+  it('maps an entity under entities.<key> in the template and the index, keeping the event-type fields', async () => {
+    const indices = new FakeIndices();
+    const store = storeWith(indices);
+    const webPage = { type: 'object', properties: { id: { type: 'keyword' } } };
+
+    await store.ensureDataMapping(index, 'com_acme_page', page);
+    await store.ensureDataMapping(
+      index,
+      'com_snowplowanalytics_snowplow_web_page',
+      webPage,
+      'entities',
+    );
+
+    expect(indices.template).toEqual({
+      data: { com_acme_page: page },
+      entities: { com_snowplowanalytics_snowplow_web_page: webPage },
+    });
+    expect(indices.mappingBodies[1]).toEqual({
+      entities: { properties: { com_snowplowanalytics_snowplow_web_page: webPage } },
+    });
+    expect(store.dataMapping).toEqual({ com_acme_page: page });
+    expect(store.entityMapping).toEqual({ com_snowplowanalytics_snowplow_web_page: webPage });
+  });
+
+  it('learns the entity fields other sinks put in the installed template', async () => {
+    const indices = new FakeIndices();
+    const cart = { type: 'object', properties: { total: { type: 'double' } } };
+    indices.template = { data: { com_acme_page: page }, entities: { com_acme_cart: cart } };
+    const store = storeWith(indices);
+
+    await store.ensureDataMapping(index, 'com_acme_search', page);
+
+    expect(indices.template.entities).toEqual({ com_acme_cart: cart });
+    expect(indices.template.data).toEqual({ com_acme_page: page, com_acme_search: page });
   });
 });
