@@ -2,16 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { createLogger } from '@sift/common';
 import type { BadEvent, RunningServer } from '@sift/common';
 import { loadCollectorConfig, startCollector } from '@sift/collector';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { decodeWireFormat } from '@sift/registry-client';
 import { avroFormat } from '@sift/validator';
+import { cleanUp, KAFKA, readTopic } from './integration-support';
 
 // A batch with an event nested 5000 levels deep, through the real collector into real Kafka.
-const KAFKA = '127.0.0.1:9092';
 const run = randomUUID().slice(0, 8);
 const topics = { good: `sift-hostile-it-${run}.good`, bad: `sift-hostile-it-${run}.bad` };
 const eventType = `com.sift_it_${run}.page_view`;
@@ -22,35 +21,6 @@ const pageView = JSON.stringify({
   namespace: 'com.acme',
   fields: [{ name: 'path', type: 'string' }],
 });
-
-/** Reads `count` record values of a topic from its beginning (30 s at most). */
-async function readValues(topic: string, count: number): Promise<Buffer[]> {
-  const kafka = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
-  const found: Buffer[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`only ${found.length} of ${count} records on ${topic}`)),
-        30_000,
-      );
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          found.push(message.value ?? Buffer.alloc(0));
-          if (found.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return found;
-}
 
 describe('collector on real Kafka, hostile batches', () => {
   let registry: RunningServer;
@@ -86,10 +56,7 @@ describe('collector on real Kafka, hostile batches', () => {
   afterAll(async () => {
     await collector?.close();
     await registry?.close();
-    const admin = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topics.good, topics.bad] }).catch(() => undefined);
-    await admin.disconnect();
+    await cleanUp([topics.good, topics.bad]);
   });
 
   it('sends the good neighbours of a 5000-level event to the good topic and the deep one, cut, to the bad topic', async () => {
@@ -106,14 +73,14 @@ describe('collector on real Kafka, hostile batches', () => {
     expect(verdicts).toMatchObject({ accepted: 2, rejected: 1 });
 
     const decode = avroFormat.compile({ schema: pageView });
-    const goodValues = await readValues(topics.good, 2);
+    const goodValues = (await readTopic(topics.good, 2)).map((record) => record.value);
     // Keyed by event id, the two may land on different partitions: their order is not kept.
     expect(goodValues.map((value) => decode.decode(decodeWireFormat(value).payload))).toEqual(
       expect.arrayContaining([{ path: '/before' }, { path: '/after' }]),
     );
-    const [bad] = (await readValues(topics.bad, 1)).map(
-      (value) => JSON.parse(value.toString('utf8')) as BadEvent,
-    );
+    const [bad] = (await readTopic(topics.bad, 1))
+      .map((record) => record.value)
+      .map((value) => JSON.parse(value.toString('utf8')) as BadEvent);
     expect(bad).toMatchObject({
       kind: 'size_violation',
       errors: [{ keyword: 'maxDepth', path: `/data${'/a'.repeat(63)}` }],

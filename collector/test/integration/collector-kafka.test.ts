@@ -3,17 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { Kafka, logLevel } from 'kafkajs';
-import type { IHeaders } from 'kafkajs';
 import { createLogger } from '@sift/common';
 import type { BadEvent, RunningServer } from '@sift/common';
 import { loadCollectorConfig, startCollector } from '@sift/collector';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { decodeWireFormat } from '@sift/registry-client';
 import { avroFormat } from '@sift/validator';
+import { cleanUp, KAFKA, readTopic } from './integration-support';
 
 // The collector over real Kafka: every input format and every bad-event kind, read back from the topics.
-const KAFKA = '127.0.0.1:9092';
 const run = randomUUID().slice(0, 8);
 const topics = { good: `sift-collector-it-${run}.good`, bad: `sift-collector-it-${run}.bad` };
 const eventType = `com.sift_it_${run}.page_view`;
@@ -27,49 +25,6 @@ const pageView = JSON.stringify({
     { name: 'title', type: ['null', 'string'], default: null },
   ],
 });
-
-interface Read {
-  key: string | null;
-  value: Buffer;
-  headers: Record<string, string>;
-}
-
-async function readTopic(topic: string, count: number): Promise<Read[]> {
-  const kafka = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
-  const found: Read[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`only ${found.length} of ${count} records on ${topic}`)),
-      30_000,
-    );
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? ({} as IHeaders))) {
-          if (value !== undefined) headers[name] = String(Array.isArray(value) ? value[0] : value);
-        }
-        found.push({
-          key: message.key?.toString() ?? null,
-          value: message.value ?? Buffer.alloc(0),
-          headers,
-        });
-        if (found.length >= count) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  try {
-    await done;
-  } finally {
-    await consumer.disconnect();
-  }
-  return found;
-}
 
 describe('collector on real Kafka', () => {
   let registry: RunningServer;
@@ -109,10 +64,7 @@ describe('collector on real Kafka', () => {
   afterAll(async () => {
     await collector?.close();
     await registry?.close();
-    const admin = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topics.good, topics.bad] }).catch(() => undefined);
-    await admin.disconnect();
+    await cleanUp([topics.good, topics.bad]);
   });
 
   it('takes JSON, sendBeacon text, gzip and pixel input, and routes every kind of bad input', async () => {

@@ -2,17 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import type { IHeaders } from 'kafkajs';
 import { buildPageView, buildSelfDescribingEvent, newTracker } from '@snowplow/node-tracker';
 import { createLogger, decodeEntitiesHeader } from '@sift/common';
 import type { BadEvent, RunningServer } from '@sift/common';
 import { loadCollectorConfig, startCollector } from '@sift/collector';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { decodeWireFormat, RegistryClient } from '@sift/registry-client';
+import { cleanUp, KAFKA, readTopic } from './integration-support';
 
 // The unmodified Snowplow node tracker, by POST, through the collector to real Kafka topics.
-const KAFKA = '127.0.0.1:9092';
 const run = randomUUID().slice(0, 8);
 const topics = { good: `sift-snowplow-it-${run}.good`, bad: `sift-snowplow-it-${run}.bad` };
 const vendor = `com.sift_it_${run}`;
@@ -31,44 +29,6 @@ const iglu = (name: string, properties: object, required: string[]) =>
     properties,
     required,
   });
-
-interface Read {
-  value: Buffer;
-  headers: Record<string, string>;
-}
-
-async function readTopic(topic: string, count: number): Promise<Read[]> {
-  const kafka = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
-  const found: Read[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`only ${found.length} of ${count} records on ${topic}`)),
-      30_000,
-    );
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? ({} as IHeaders))) {
-          if (value !== undefined) headers[name] = String(Array.isArray(value) ? value[0] : value);
-        }
-        found.push({ value: message.value ?? Buffer.alloc(0), headers });
-        if (found.length >= count) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  try {
-    await done;
-  } finally {
-    await consumer.disconnect();
-  }
-  return found;
-}
 
 describe('the Snowplow node tracker against the collector on real Kafka', () => {
   let registry: RunningServer;
@@ -115,10 +75,7 @@ describe('the Snowplow node tracker against the collector on real Kafka', () => 
   afterAll(async () => {
     await collector?.close();
     await registry?.close();
-    const admin = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topics.good, topics.bad] }).catch(() => undefined);
-    await admin.disconnect();
+    await cleanUp([topics.good, topics.bad]);
   });
 
   it('routes a page view and a self-describing event with an entity to good, a wrong field to bad', async () => {

@@ -16,7 +16,13 @@ import type { BadEventQuery, RecoveryOptions } from '@sift/collector';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { RegistryClient } from '@sift/registry-client';
 import { loadSinkConfig, startSink } from '@sift/sinks';
-import { cleanUp, ELASTICSEARCH, KAFKA, readTopicUntil, searchIdsUntil } from './recovery-support';
+import {
+  cleanUp,
+  ELASTICSEARCH,
+  KAFKA,
+  readTopicUntil,
+  searchIdsUntil,
+} from './integration-support';
 
 // sift recover over real Kafka and Elasticsearch (started by test/services/global-setup.mjs):
 // bad events fixed by a new schema version go to the good topic and index under their own ids.

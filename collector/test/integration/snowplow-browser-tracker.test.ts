@@ -3,8 +3,6 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import type { IHeaders } from 'kafkajs';
 import { createLogger, decodeEntitiesHeader } from '@sift/common';
 import type { BadEvent, RunningServer } from '@sift/common';
 import { loadCollectorConfig, startCollector } from '@sift/collector';
@@ -13,10 +11,11 @@ import type { RegistryClient } from '@sift/registry-client';
 import { launchChromium } from '../../../test/browser/chromium';
 import type { LaunchedChromium } from '../../../test/browser/chromium';
 import { startSnowplowRegistry } from '../support/snowplow-setup';
+import { cleanUp, KAFKA, readTopic } from './integration-support';
+import type { ReadRecord } from './integration-support';
 
 // The unmodified Snowplow browser tracker (its UMD bundle) in headless Chromium, on a page of
 // another site, through the collector to real Kafka topics.
-const KAFKA = '127.0.0.1:9092';
 const run = randomUUID().slice(0, 8);
 const topics = { good: `sift-sp-browser-${run}.good`, bad: `sift-sp-browser-${run}.bad` };
 const TRACKER_JS = readFileSync(
@@ -32,56 +31,12 @@ interface PageGlobals {
   __failed?: string[];
 }
 
-interface Read {
-  value: Buffer;
-  headers: Record<string, string>;
-}
-
-/** Reads a topic from the start until `count` records pass `keep`; returns those. */
-async function readTopic(
-  topic: string,
-  count: number,
-  keep: (r: Read) => boolean,
-): Promise<Read[]> {
-  const kafka = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
-  const found: Read[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`only ${found.length} of ${count} records on ${topic}`)),
-      30_000,
-    );
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? ({} as IHeaders))) {
-          if (value !== undefined) headers[name] = String(Array.isArray(value) ? value[0] : value);
-        }
-        const read = { value: message.value ?? Buffer.alloc(0), headers };
-        if (keep(read)) found.push(read);
-        if (found.length >= count) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  try {
-    await done;
-  } finally {
-    await consumer.disconnect();
-  }
-  return found;
-}
-
 /** The Snowplow fields of a good record (`aid`, `e`, `nuid`, …). */
-const snowplowOf = (record: Read | undefined): Record<string, string> =>
+const snowplowOf = (record: ReadRecord | undefined): Record<string, string> =>
   JSON.parse(record?.headers['sift-snowplow'] ?? '{}') as Record<string, string>;
 
 /** A good record's entities, each with its schema id. */
-const entitiesOf = (record: Read | undefined) =>
+const entitiesOf = (record: ReadRecord | undefined) =>
   decodeEntitiesHeader(record?.headers['sift-entities'] ?? '').map((bytes) => {
     const entity = decodeWireFormat(bytes);
     return { schemaId: entity.schemaId, data: JSON.parse(entity.payload.toString()) as unknown };
@@ -202,10 +157,7 @@ describe('the Snowplow browser tracker in Chromium against the collector on real
     await new Promise((resolve) => site?.close(resolve));
     await collector?.close();
     await registry?.close();
-    const admin = new Kafka({ brokers: [KAFKA], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topics.good, topics.bad] }).catch(() => undefined);
-    await admin.disconnect();
+    await cleanUp([topics.good, topics.bad]);
   });
 
   it('from another origin of the same site: preflight passes, the sp cookie is kept and sent back, each event gets its verdict', async () => {

@@ -13,7 +13,7 @@ import {
 import { KafkaEventLog } from '@sift/event-log';
 import { loadRegistryConfig, startRegistry } from '@sift/registry';
 import { RegistryClient } from '@sift/registry-client';
-import { cleanUp, KAFKA, readTopicUntil } from './recovery-support';
+import { cleanUp, KAFKA, readTopicUntil } from './integration-support';
 
 // sift validate over real Kafka: raw request bodies in, good records and bad events out.
 const run = randomUUID().slice(0, 8);

@@ -1,6 +1,8 @@
-import type express from 'express';
+import express from 'express';
 import type { Logger } from '@sift/common';
 import type { EventLog } from '@sift/event-log';
+import { RegistryClient } from '@sift/registry-client';
+import { microIgluRouter } from '../adapters/http/micro-router';
 import { ElasticsearchEventExplorer } from './adapters/elasticsearch/elasticsearch-event-explorer';
 import { SqliteEventExplorer } from './adapters/sqlite/sqlite-event-explorer';
 import { createUiRouter } from './ui-router';
@@ -50,5 +52,11 @@ export function createConsoleUi(options: ConsoleUiOptions): {
     logger: options.logger,
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
   });
-  return { router, close: () => explorer.close() };
+  // Snowplow Micro's schema path reads the same registry.
+  const registry = new RegistryClient({
+    url: options.registryUrl,
+    ...(options.registryAuth ? { auth: options.registryAuth } : {}),
+  });
+  const routers = express.Router().use(microIgluRouter(registry)).use(router);
+  return { router: routers, close: () => explorer.close() };
 }

@@ -23,10 +23,28 @@ export function entityKey(schema: string, schemaId: number): string {
   return `schema_${schemaId}`;
 }
 
-/** One decoded entity of an event: its key under `entities` and its data. */
+/**
+ * The Iglu URI `iglu:<vendor>/<name>/<format>/<version>` of a schema with an Iglu `self` block;
+ * undefined for any other schema (Avro, plain JSON Schema).
+ */
+export function igluUri(schema: string): string | undefined {
+  try {
+    const self = (JSON.parse(schema) as { self?: Record<string, unknown> }).self;
+    const { vendor, name, format, version } = self ?? {};
+    if ([vendor, name, format, version].every((part) => typeof part === 'string' && part !== '')) {
+      return `iglu:${String(vendor)}/${String(name)}/${String(format)}/${String(version)}`;
+    }
+  } catch {
+    // Not JSON: no Iglu URI.
+  }
+  return undefined;
+}
+
+/** One decoded entity of an event: its key under `entities`, its data and its schema's Iglu URI. */
 export interface DocumentEntity {
   key: string;
   data: unknown;
+  uri?: string;
 }
 
 /** The value at `path` in a stored document (`documentField(doc, 'event', 'id')`); undefined when absent. */
@@ -98,8 +116,35 @@ function entitiesField(entities: readonly DocumentEntity[]): Record<string, unkn
   return byKey;
 }
 
-/** The tracker fields of header `sift-snowplow` under `snowplow.*`; undefined when absent or unreadable. */
-function snowplowField(text: string | undefined): Record<string, unknown> | undefined {
+/**
+ * The Iglu URIs of the event's schema (`event_schema`) and of its entities' (`contexts`, in the
+ * order the event carried them); undefined when none is known.
+ */
+function igluFields(
+  eventSchema: string | undefined,
+  entities: readonly DocumentEntity[],
+): Record<string, unknown> | undefined {
+  const contexts = entities.flatMap(({ uri }) => (uri === undefined ? [] : [uri]));
+  return defined({
+    event_schema: eventSchema,
+    contexts: contexts.length === 0 ? undefined : contexts,
+  });
+}
+
+/**
+ * The tracker fields of header `sift-snowplow` under `snowplow.*` with the Iglu URIs beside
+ * them; undefined when there is none of either.
+ */
+function snowplowField(
+  text: string | undefined,
+  iglu: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  const tracker = trackerFields(text);
+  return tracker === undefined && iglu === undefined ? undefined : { ...tracker, ...iglu };
+}
+
+/** The tracker fields of header `sift-snowplow`; undefined when absent or unreadable. */
+function trackerFields(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   let fields: SnowplowFields;
   try {
@@ -132,7 +177,9 @@ const numberOrUndefined = (text: string | undefined) =>
 /**
  * Builds the good-index document of an event: ECS envelope fields, data under its event type's
  * key, a tracker event's fields under `snowplow` and its decoded entities under
- * `entities.<key>` (arrays). `origin` stands in for a missing event id or an unreadable time of receipt.
+ * `entities.<key>` (arrays); the Iglu URIs of the event's schema (`eventSchema`) and of its
+ * entities under `snowplow.event_schema` and `snowplow.contexts`. `origin` stands in for a
+ * missing event id or an unreadable time of receipt.
  */
 export function goodDocument(
   headers: Record<string, string>,
@@ -140,6 +187,7 @@ export function goodDocument(
   prefix?: string,
   origin?: RecordOrigin,
   entities: readonly DocumentEntity[] = [],
+  eventSchema?: string,
 ): { index: string; id: string; document: Record<string, unknown> } {
   const h = (name: keyof typeof goodEventHeaders) => headers[goodEventHeaders[name]];
   const id = documentId(h('eventId'), origin);
@@ -214,7 +262,7 @@ export function goodDocument(
       source_category: h('sourceCategory'),
       user: defined({ id: h('userId') }),
       session: defined({ id: h('sessionId') }),
-      snowplow: snowplowField(h('snowplow')),
+      snowplow: snowplowField(h('snowplow'), igluFields(eventSchema, entities)),
       data: { [dataKey(eventType)]: jsonData(data) },
       entities: entitiesField(entities),
     }) ?? {};

@@ -16,6 +16,7 @@ import {
   dataKey,
   documentId,
   entityKey,
+  igluUri,
   goodDocument,
   receivedTime,
 } from './documents';
@@ -83,8 +84,8 @@ export class Sink {
   private readonly fields = new Map<number, IndexField | undefined>();
   /** `index|under.key|schemaId` combinations whose mapping the store holds already. */
   private readonly mapped = new Set<string>();
-  /** Entity keys (`entities.<key>`) per schema id. */
-  private readonly entityKeys = new Map<number, string>();
+  /** Entity keys (`entities.<key>`) and Iglu URIs per schema id. */
+  private readonly schemaNames = new Map<number, { key: string; uri: string | undefined }>();
 
   constructor(private readonly deps: SinkDeps) {
     this.retry = { attempts: 5, baseDelayMs: 200, maxElapsedMs: 15_000, ...deps.retry };
@@ -248,7 +249,8 @@ export class Sink {
       for (const [index, bytes] of (header ? decodeEntitiesHeader(header) : []).entries()) {
         at = `entity ${index}: `;
         const entity = await this.decode(bytes);
-        entities.push({ ...entity, key: await this.entityKeyOf(entity.schemaId) });
+        const { key, uri } = await this.schemaNamesOf(entity.schemaId);
+        entities.push({ ...entity, key, ...(uri === undefined ? {} : { uri }) });
       }
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
@@ -259,7 +261,8 @@ export class Sink {
       );
       return { request: badDocument(failure, this.prefix) };
     }
-    const request = goodDocument(headers, decoded.data, this.prefix, record, entities);
+    const { uri: eventSchema } = await this.schemaNamesOf(decoded.schemaId);
+    const request = goodDocument(headers, decoded.data, this.prefix, record, entities, eventSchema);
     const eventType = headers['sift-event-type'];
     const mappings: Mapping[] = entities.map(({ schemaId, key }) => ({
       schemaId,
@@ -284,14 +287,17 @@ export class Sink {
     return { schemaId, data };
   }
 
-  /** The key under `entities` of an entity schema (its Iglu `<vendor>.<name>`), once per schema id. */
-  private async entityKeyOf(schemaId: number): Promise<string> {
-    const known = this.entityKeys.get(schemaId);
+  /**
+   * A schema's key under `entities` (its Iglu `<vendor>.<name>`) and its Iglu URI, read once per
+   * schema id.
+   */
+  private async schemaNamesOf(schemaId: number): Promise<{ key: string; uri: string | undefined }> {
+    const known = this.schemaNames.get(schemaId);
     if (known !== undefined) return known;
     const { schema } = await this.deps.schemas.schemaById(schemaId);
-    const key = entityKey(schema, schemaId);
-    this.entityKeys.set(schemaId, key);
-    return key;
+    const names = { key: entityKey(schema, schemaId), uri: igluUri(schema) };
+    this.schemaNames.set(schemaId, names);
+    return names;
   }
 
   /** A record the sink cannot read at all: a bad event carrying its bytes. */

@@ -204,8 +204,9 @@ describe('Sink', () => {
       type: 'object',
       properties: { query: { type: 'keyword', ignore_above: 1024 } },
     });
-    // One lookup per record to decode (the registry client caches them), one for the mapping.
-    expect(lookups).toEqual([5, 5, 5]);
+    // One lookup per record to decode (the registry client caches them), one for the mapping,
+    // one for the schema's Iglu URI.
+    expect(lookups).toEqual([5, 5, 5, 5]);
   });
 
   it('carries the test id of good and bad events into their documents', async () => {

@@ -156,8 +156,38 @@ describe('Sink with Snowplow tracker events', () => {
       viewport: '1280x720',
       language: 'en-GB',
       tz: 'Europe/London',
+      event_schema: 'iglu:com.acme/signup/jsonschema/1-0-0',
     });
     expect(document).not.toHaveProperty('entities');
+  });
+
+  it('keeps the Iglu URIs of the event schema and of each entity under snowplow.event_schema and snowplow.contexts', async () => {
+    const store = new MemoryEventStore();
+    const record = trackerRecord('t-uri', [
+      wire(2, { id: 'page-1' }),
+      wire(4, { score: 0.5 }),
+      wire(3, { name: 'hero', bucket: 1 }),
+    ]);
+    await sink(store).handleBatch([record]);
+    const document = store.indices.get(indexName('good', day))?.get('t-uri');
+    // Schema 4 has no Iglu self block, so it has no URI to keep.
+    expect(document?.['snowplow']).toMatchObject({
+      event_schema: 'iglu:com.acme/signup/jsonschema/1-0-0',
+      contexts: [
+        'iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0',
+        'iglu:com.acme/experiment/jsonschema/1-0-0',
+      ],
+    });
+  });
+
+  it('looks up the event schema for its Iglu URI once, however many events use it', async () => {
+    const schemas = lookup();
+    const events = sink(new MemoryEventStore(), schemas);
+    await events.handleBatch([trackerRecord('t-u1', [])]);
+    const first = schemas.calls.filter((id) => id === 1).length;
+    await events.handleBatch([trackerRecord('t-u2', [])]);
+    // The second event only decodes: one lookup.
+    expect(schemas.calls.filter((id) => id === 1).length - first).toBe(1);
   });
 
   it('maps each entity kind from its schema before the first document that carries it', async () => {
@@ -228,12 +258,15 @@ describe('Sink with Snowplow tracker events', () => {
     });
   });
 
-  it('keeps a tracker event whose sift-snowplow header is not JSON, without snowplow fields', async () => {
+  it('keeps a tracker event whose sift-snowplow header is not JSON, without tracker fields', async () => {
     const store = new MemoryEventStore();
     await sink(store).handleBatch([trackerRecord('t-10', [], { 'sift-snowplow': '{oops' })]);
     const document = store.indices.get(indexName('good', day))?.get('t-10');
     expect(document).toMatchObject({ data: { com_acme_signup: { plan: 'pro' } } });
-    expect(document).not.toHaveProperty('snowplow');
+    // Only the event schema's Iglu URI, which comes from the registry, not the header.
+    expect(document?.['snowplow']).toEqual({
+      event_schema: 'iglu:com.acme/signup/jsonschema/1-0-0',
+    });
   });
 });
 

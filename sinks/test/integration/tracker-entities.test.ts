@@ -181,6 +181,11 @@ describe('good sink with Snowplow tracker events on real Kafka and Elasticsearch
     ).toBe(1);
     expect(await count({ term: { 'snowplow.app_id': 'shop' } })).toBe(1);
     expect(await count({ term: { 'snowplow.tracker.version': 'js-3.24.0' } })).toBe(1);
+    // And on the Iglu URIs of the event and of its entities, as keywords.
+    const signupUri = `iglu:${vendor}/signup/jsonschema/1-0-0`;
+    const webPageUri = 'iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0';
+    expect(await count({ term: { 'snowplow.event_schema': signupUri } })).toBe(1);
+    expect(await count({ term: { 'snowplow.contexts': webPageUri } })).toBe(1);
   });
 
   it('maps a new kind of entity in the template and the index before its first document lands', async () => {

@@ -1,7 +1,19 @@
 import express from 'express';
 import type { Request, Response } from 'express';
-import { ValidationError } from '@sift/common';
+import { isSiftError, ValidationError } from '@sift/common';
 import { documentField as field } from '@sift/sinks';
+import {
+  badRawTrackerEvent,
+  badTrackerParameters,
+  canonicalEvent,
+  contextUris,
+  eventSchemaUri,
+  microEventType,
+  namesEventType,
+  rawTrackerEvent,
+  TRACKER_API,
+  trackerCode,
+} from '../../domain/micro-events';
 import type { EventFilter, EventQuery, StoredEvent } from '../../ports';
 import { resetStore } from './request-filter';
 import type { ResetDeps } from './request-filter';
@@ -59,43 +71,71 @@ function parseSchemaFilter(
   return undefined;
 }
 
-/** The part of an event type after its vendor: `page_view` for `com.acme.page_view`. */
-function lastName(eventType: string | undefined): string | undefined {
-  return eventType?.split('.').pop();
+/** The URIs a Micro `contexts` filter lists; undefined when it is not a list of text. */
+function contextsFilter(input: Record<string, unknown>): string[] | undefined {
+  const contexts = input['contexts'];
+  if (contexts === undefined || contexts === null) return [];
+  const list = Array.isArray(contexts) ? contexts : [contexts];
+  if (!list.every((uri) => typeof uri === 'string')) {
+    throw new ValidationError('SIFT_REQUEST_INVALID', `contexts must be a list of Iglu URIs`);
+  }
+  return list as string[];
 }
 
 /**
- * The store filter a Micro good-events filter asks for, plus the event `name` (an `event_type`
- * without vendor, which the store cannot match) to check on each event; undefined when nothing
- * can match.
+ * The store filter a Micro good-events filter asks for, plus a check on each event for what the
+ * store cannot match (an `event_type` without vendor, a `schema`'s exact SchemaVer, `contexts`);
+ * undefined when nothing can match.
  */
 function goodFilter(
   input: Record<string, unknown>,
-): { filter: EventFilter; name?: string } | undefined {
+): { filter: EventFilter; keep?: (event: StoredEvent) => boolean } | undefined {
   const eventType = text(input, 'event_type');
   const schema = text(input, 'schema');
   const testId = text(input, 'test_id');
+  const contexts = contextsFilter(input) ?? [];
   const filter: EventFilter = { verdict: 'good' };
+  const checks: ((event: StoredEvent) => boolean)[] = [];
   if (testId !== undefined) filter.testId = testId;
   if (schema !== undefined) {
     const named = parseSchemaFilter(schema);
     if (named === undefined) return undefined;
     filter.eventType = named.eventType;
-    filter.schemaVersion = named.schemaVersion;
+    if (schema.startsWith('iglu:')) {
+      // Each SchemaVer is its own registry version, so the version number says nothing: an
+      // event that kept its Iglu URI matches exactly that SchemaVer, any other the model.
+      checks.push((event) => {
+        const uri = eventSchemaUri(event);
+        return uri === undefined ? event.schemaVersion === named.schemaVersion : uri === schema;
+      });
+    } else {
+      filter.schemaVersion = named.schemaVersion;
+    }
   }
-  // Sift events carry no Snowplow contexts: a filter asking for some matches none.
-  const contexts = input['contexts'];
-  if (Array.isArray(contexts) && contexts.length > 0) return undefined;
-  if (eventType === undefined) return { filter };
-  if (filter.eventType !== undefined) {
-    const same = filter.eventType === eventType || lastName(filter.eventType) === eventType;
-    return same ? { filter } : undefined;
+  if (contexts.length > 0) {
+    checks.push((event) => {
+      const present = new Set(contextUris(event));
+      return contexts.every((uri) => present.has(uri));
+    });
   }
-  if (eventType.includes('.')) return { filter: { ...filter, eventType } };
-  return { filter, name: eventType };
+  if (eventType !== undefined) {
+    if (filter.eventType !== undefined) {
+      if (!namesEventType(eventType, filter.eventType)) return undefined;
+    } else if (eventType.includes('.')) {
+      filter.eventType = eventType;
+    } else {
+      checks.push(
+        (event) =>
+          namesEventType(eventType, event.eventType) || microEventType(event) === eventType,
+      );
+    }
+  }
+  if (checks.length === 0) return { filter };
+  return { filter, keep: (event) => checks.every((check) => check(event)) };
 }
 
-function goodView(event: StoredEvent) {
+/** A Sift event in Micro's good-event shape, as before tracker events. */
+function siftGoodView(event: StoredEvent) {
   const data = field(event.document, 'data');
   const values = data && typeof data === 'object' ? Object.values(data) : [];
   return {
@@ -114,8 +154,28 @@ function goodView(event: StoredEvent) {
   };
 }
 
+/**
+ * A good event in Micro's shape: a tracker event with Micro's `eventType`, its Iglu `schema`
+ * and `contexts`, the canonical enriched `event` and the tracker's `rawEvent`; Sift's own as before.
+ */
+function goodView(event: StoredEvent) {
+  if (trackerCode(event) === undefined) return siftGoodView(event);
+  return {
+    rawEvent: rawTrackerEvent(event),
+    eventType: microEventType(event),
+    schema: eventSchemaUri(event) ?? schemaKey(event),
+    contexts: contextUris(event),
+    event: canonicalEvent(event),
+  };
+}
+
+/**
+ * A bad event in Micro's shape: `collectorPayload` from the request, `errors` as text, and as
+ * `rawEvent` a tracker event's API and parameters, or a Sift event's whole document.
+ */
 function badView(event: StoredEvent) {
   const errors = field(event.document, 'failure', 'errors');
+  const tracker = badTrackerParameters(event);
   return {
     collectorPayload: {
       path: field(event.document, 'failure', 'endpoint'),
@@ -124,7 +184,7 @@ function badView(event: StoredEvent) {
       timestamp: event.receivedAt,
       body: field(event.document, 'payload'),
     },
-    rawEvent: event.document,
+    rawEvent: tracker === undefined ? event.document : badRawTrackerEvent(event, tracker),
     errors: Array.isArray(errors)
       ? errors.map((error) => String((error as { message?: unknown }).message ?? error))
       : [],
@@ -181,13 +241,7 @@ export function microRouter(deps: { query: EventQuery; reset: ResetDeps }): expr
       res.json([]);
       return;
     }
-    const { filter, name } = wanted;
-    const events = await newest(
-      deps.query,
-      filter,
-      limit,
-      name === undefined ? undefined : (event) => lastName(event.eventType) === name,
-    );
+    const events = await newest(deps.query, wanted.filter, limit, wanted.keep);
     res.json(events.map(goodView));
   };
   router.get('/micro/good', good);
@@ -198,11 +252,32 @@ export function microRouter(deps: { query: EventQuery; reset: ResetDeps }): expr
     const vendor = text(input, 'vendor');
     const version = text(input, 'version');
     const filter: EventFilter = { verdict: 'bad' };
-    if (vendor !== undefined) filter.vendor = vendor;
-    if (version !== undefined) filter.schemaVersion = Number(version);
+    const checks: ((event: StoredEvent) => boolean)[] = [];
+    // Micro's vendor and version name the tracker API (`com.snowplowanalytics.snowplow`,
+    // `tp2`); Sift's, an event-type prefix and a schema version.
+    if (vendor === TRACKER_API.vendor) {
+      checks.push(
+        (event) =>
+          badTrackerParameters(event) !== undefined ||
+          (event.eventType ?? '').startsWith(`${vendor}.`),
+      );
+    } else if (vendor !== undefined) {
+      filter.vendor = vendor;
+    }
+    if (version !== undefined && /^\d+$/.test(version)) {
+      filter.schemaVersion = Number(version);
+    } else if (version !== undefined) {
+      checks.push(
+        (event) => version === TRACKER_API.version && badTrackerParameters(event) !== undefined,
+      );
+    }
     const testId = text(input, 'test_id');
     if (testId !== undefined) filter.testId = testId;
-    const events = await newest(deps.query, filter, limitOf(input));
+    const keep =
+      checks.length === 0
+        ? undefined
+        : (event: StoredEvent) => checks.every((check) => check(event));
+    const events = await newest(deps.query, filter, limitOf(input), keep);
     res.json(events.map(badView));
   };
   router.get('/micro/bad', bad);
@@ -215,5 +290,40 @@ export function microRouter(deps: { query: EventQuery; reset: ResetDeps }): expr
   router.get('/micro/reset', reset);
   router.post('/micro/reset', reset);
 
+  return router;
+}
+
+/** Reads a schema by Iglu URI (`RegistryClient.igluSchema`); undefined when not registered. */
+export interface IgluSchemaSource {
+  igluSchema(uri: string): Promise<{ schema: string } | undefined>;
+}
+
+/**
+ * Snowplow Micro's `GET /micro/iglu/{vendor}/{name}/jsonschema/{version}`: the registered schema
+ * of that SchemaVer as JSON, 404 when the registry does not hold it.
+ */
+export function microIgluRouter(registry: IgluSchemaSource): express.Router {
+  const router = express.Router();
+  router.get('/micro/iglu/:vendor/:name/jsonschema/:version', async (req, res) => {
+    const { vendor = '', name = '', version = '' } = req.params;
+    const uri = `iglu:${vendor}/${name}/jsonschema/${version}`;
+    const valid = /^[a-zA-Z0-9_.-]+$/.test(vendor) && /^[a-zA-Z0-9_-]+$/.test(name);
+    let found: { schema: string } | undefined;
+    try {
+      if (valid && /^\d+-\d+-\d+$/.test(version)) found = await registry.igluSchema(uri);
+    } catch (error) {
+      // The registry's failure, not the client's: a gateway error naming it.
+      const code = isSiftError(error) ? error.code : 'SIFT_REGISTRY_UNREACHABLE';
+      res.status(502).json({ error: { code, message: (error as Error).message } });
+      return;
+    }
+    if (found === undefined) {
+      res.status(404).json({
+        error: { code: 'SIFT_REGISTRY_SCHEMA_NOT_FOUND', message: `The registry has no ${uri}` },
+      });
+      return;
+    }
+    res.type('application/json').send(found.schema);
+  });
   return router;
 }

@@ -52,14 +52,29 @@ const timeoutMs = param(
 /** Micro's filters, as query parameters (GET) or body fields (POST). */
 const microGood = {
   event_type: { type: 'string', description: 'An event type, or its name without vendor.' },
-  schema: { type: 'string', description: '`<event type>/<version>` or an Iglu URI.' },
-  contexts: { type: 'array', items: { type: 'string' } },
+  schema: {
+    type: 'string',
+    description:
+      '`<event type>/<version>`, or an Iglu URI: exactly that SchemaVer for events that kept one.',
+  },
+  contexts: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Iglu URIs of entities every event must carry.',
+  },
   test_id: { type: 'string' },
   limit: integer(1),
 };
 const microBad = {
-  vendor: { type: 'string', description: 'An event-type prefix.' },
-  version: integer(1),
+  vendor: {
+    type: 'string',
+    description:
+      'An event-type prefix; `com.snowplowanalytics.snowplow` also names every bad tracker event.',
+  },
+  version: {
+    description: 'A schema version, or `tp2`: every bad tracker event.',
+    anyOf: [integer(1), { type: 'string' }],
+  },
   test_id: { type: 'string' },
   limit: integer(1),
 };
@@ -151,8 +166,16 @@ const schemas = {
       rawEvent: { type: 'object' },
       event: { type: 'object' },
       eventType: { type: 'string' },
-      schema: { type: 'string', description: '`<event type>/<version>`.' },
-      contexts: { type: 'array', items: { type: 'string' } },
+      schema: {
+        type: 'string',
+        description:
+          "A tracker event's Iglu URI (its schema's `self`), else `<event type>/<version>`.",
+      },
+      contexts: {
+        type: 'array',
+        items: { type: 'string' },
+        description: "A tracker event's entities' Iglu URIs; empty for Sift's own events.",
+      },
     },
   },
   MicroBadEvent: {
@@ -525,6 +548,22 @@ export const consoleOpenApiDocument = {
       body({ type: 'array', items: ref('MicroBadEvent') }),
       { query: asQuery(microBad), body: 'MicroBadFilter' },
     ),
+    '/micro/iglu/{vendor}/{name}/jsonschema/{version}': {
+      get: {
+        summary: "A registered schema by its Iglu URI's parts, as Snowplow Micro serves it",
+        parameters: [
+          param('path', 'vendor', 'The Iglu vendor, e.g. `com.acme`.'),
+          param('path', 'name', 'The schema name, e.g. `signup`.'),
+          param('path', 'version', 'The SchemaVer, `MODEL-REVISION-ADDITION`.'),
+        ],
+        responses: {
+          '200': body({ type: 'object' }, 'The schema of exactly that SchemaVer'),
+          '403': forbidden,
+          '404': error('SIFT_REGISTRY_SCHEMA_NOT_FOUND: the registry holds no such schema'),
+          '502': registryDown,
+        },
+      },
+    },
     '/micro/reset': {
       get: { summary: 'Delete every stored event', responses: resetAnswers },
       post: { summary: 'Delete every stored event', responses: resetAnswers },

@@ -4,7 +4,7 @@ import { createLogger } from '@sift/common';
 import { SqliteEventStore } from '@sift/sinks';
 import { buildConsoleApp, createUiRouter } from '@sift/console';
 import type { BadEventExplorer, GoodEventExplorer } from '@sift/console';
-import { microRouter } from '../../../src/adapters/http/micro-router';
+import { microIgluRouter, microRouter } from '../../../src/adapters/http/micro-router';
 import { consoleOpenApiDocument } from '../../../src/adapters/http/openapi';
 import { testApiRouter } from '../../../src/adapters/http/test-api-router';
 
@@ -40,6 +40,7 @@ describe('the console OpenAPI document', () => {
     const served = [
       ...routes(testApiRouter({ query: store, maxWaitMs: 1000, reset })),
       ...routes(microRouter({ query: store, reset })),
+      ...routes(microIgluRouter({ igluSchema: async () => undefined })),
       ...routes(ui).filter((route) => route.includes(' /ui/api/')),
       // The app's own routes, and the registry pass-through (mounted, not routed).
       'get /healthz',

@@ -89,7 +89,7 @@ const envelope = {
   session: { properties: { id: keyword } },
 };
 
-/** A Snowplow tracker event's fields without an ECS name (header `sift-snowplow`), all keywords. */
+/** A Snowplow tracker event's fields without an ECS name (header `sift-snowplow`) and its Iglu URIs, all keywords. */
 const snowplow = {
   properties: {
     event_code: keyword,
@@ -104,6 +104,8 @@ const snowplow = {
     viewport: keyword,
     language: keyword,
     tz: keyword,
+    event_schema: keyword,
+    contexts: keyword,
   },
 };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
-// Helpers of the recovery and validate-stage tests against real Kafka and Elasticsearch.
+// Helpers of the collector's tests against real Kafka and Elasticsearch.
 export const KAFKA = '127.0.0.1:9092';
 export const ELASTICSEARCH = 'http://127.0.0.1:9200';
 
@@ -60,6 +60,21 @@ export async function readTopicUntil(
     await consumer.disconnect();
   }
   return records;
+}
+
+/** Reads a topic from its beginning until `count` records pass `keep` (all, by default); returns those. */
+export async function readTopic(
+  topic: string,
+  count: number,
+  keep: (record: ReadRecord) => boolean = () => true,
+): Promise<ReadRecord[]> {
+  const kept: ReadRecord[] = [];
+  await readTopicUntil(topic, (records) => {
+    const last = records[records.length - 1];
+    if (last !== undefined && keep(last)) kept.push(last);
+    return kept.length >= count;
+  });
+  return kept;
 }
 
 /** A search hit with its version. */
